@@ -1,0 +1,2 @@
+app_name = "dispatch_api"
+urlpatterns: list = []

@@ -1,0 +1,34 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from grid.region_import import RegionImportError
+from grid.services import regions_import
+
+
+class Command(BaseCommand):
+    help = "Load official region codes (../shared/data/regions.csv.gz) into the tier tree; idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="regions.csv(.gz) or the folder holding it")
+        parser.add_argument("--province", action="append", default=[], help="2- or 12-digit province code")
+        parser.add_argument(
+            "--within", action="append", default=[], help="a region's subtree and its ancestors"
+        )
+
+    def handle(self, *args, path: Path, province: list[str], within: list[str], **options):
+        if not path.exists():
+            raise CommandError(f"找不到文件 / no such file: {path}")
+        started = time.perf_counter()
+        try:
+            result = regions_import(path=path, provinces=province, within=within)
+        except RegionImportError as error:
+            raise CommandError(
+                "导入失败，未写入任何数据 / import refused, nothing written:\n" + str(error)
+            ) from None
+        self.stdout.write(
+            f"新增 created {result.created}, 更新 updated {result.updated}, "
+            f"未变 unchanged {result.unchanged} "
+            f"in {time.perf_counter() - started:.1f}s"
+        )

@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from grid.services import staff_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import staff from CSV or Excel (username,name,phone,region_code,roles,center,department,grid_cell)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        if not file.exists():
+            raise CommandError(f"找不到文件 / no such file: {file}")
+        try:
+            count = staff_import(filename=file.name, content=file.read_bytes())
+        except ValidationError as error:
+            raise CommandError(
+                "导入失败，未写入任何数据 / import refused, nothing written:\n" + "\n".join(error.messages)
+            ) from None
+        self.stdout.write(f"已导入 imported {count}")

@@ -1,0 +1,2 @@
+app_name = "mediation"
+urlpatterns: list = []

@@ -1,0 +1,20 @@
+"""The Celery app shared by web, worker and beat; configuration comes from Django settings (CELERY_*)."""
+
+import os
+from pathlib import Path
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhongxin.settings")
+
+app = Celery("zhongxin")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _prepare_filesystem_queue(sender: Celery, **kwargs) -> None:
+    # The filesystem transport (embedded mode) needs its folder before the first message.
+    folder = sender.conf.broker_transport_options.get("data_folder_in")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
