@@ -1,0 +1,22 @@
+"""How downstream apps react to a registration without intake importing them (dependencies point one
+way: grid <- intake <- dispatch ...). A downstream app registers a callback in its AppConfig.ready();
+`intake.services.case_register` calls every callback inside the registration's transaction."""
+
+from collections.abc import Callable
+
+from intake.models import Case
+
+CaseRegisteredListener = Callable[[Case], None]
+_case_registered: list[CaseRegisteredListener] = []
+
+
+def on_case_registered(listener: CaseRegisteredListener) -> CaseRegisteredListener:
+    """Registers `listener(case)`; usable as a decorator. Registering twice is a no-op."""
+    if listener not in _case_registered:
+        _case_registered.append(listener)
+    return listener
+
+
+def case_registered(case: Case) -> None:
+    for listener in _case_registered:
+        listener(case)
