@@ -6,21 +6,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytest_plugins = ["tests.roles"]
+pytest_plugins = ["tests.roles", "tests.browser"]
 
 FIXTURES = Path(__file__).parent / "tests" / "fixtures"
 REQUIRE_SERVICES = os.getenv("ZHONGXIN_REQUIRE_SERVICES") == "1"
-
-
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    # The test client speaks plain HTTP; production keeps its HTTPS redirect.
-    settings.SECURE_SSL_REDIRECT = False
-    # Tests render pages without running collectstatic first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def _unavailable(reason: str) -> None:
