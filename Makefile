@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Embedded mode: SQLite + Celery on kombu's filesystem transport; web, worker and beat in the foreground.
+run: export DEBUG = 1
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
