@@ -19,6 +19,7 @@ install: $(STAMP)
 run: export DEBUG = 1
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 	$(VENV)/bin/honcho start -f Procfile.dev
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "mptt",
     "guardian",
+    "axes",
+    "auditlog",
     "grid",
     "intake",
     "dispatch",
@@ -54,6 +56,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhongxin.urls"
@@ -88,6 +93,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before checking passwords
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -101,6 +107,45 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object grants
+
+# Login lockout (django-axes): 5 failures for one username from one address lock it for 30 minutes.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "30") / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+
+# Audit trail (django-auditlog): who changed what, from which address. Lifecycle steps are recorded once,
+# as dispatch CaseEvents, so the case's lifecycle fields are left out here.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "intake.Case",
+        "exclude_fields": [
+            "status",
+            "color",
+            "handling_center",
+            "handling_region",
+            "assignee",
+            "assigned_department",
+            "version",
+            "repeat_count",
+        ],
+    },
+    {"model": "intake.Party", "mask_fields": ["id_number", "phone"]},
+    "intake.CaseParty",
+    "intake.Attachment",
+    "intake.Category",
+    "grid.Center",
+    "grid.Department",
+    "grid.RotaPeriod",
+    "grid.Window",
+    "grid.GridCell",
+    "grid.StaffProfile",
+    "grid.CalendarOverride",
+    {"model": "auth.User", "exclude_fields": ["password", "last_login"]},
+    "auth.Group",
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -139,6 +184,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # Rate limits per user (and per address for anonymous callers), counted in the shared cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.getenv("API_RATE_ANON", "60/minute"),
+        "user": os.getenv("API_RATE_USER", "600/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhongxin API",
