@@ -4,7 +4,7 @@ way: grid <- intake <- dispatch ...). A downstream app registers a callback in i
 
 from collections.abc import Callable
 
-from intake.models import Case
+from intake.models import Case, RepeatVisit
 
 CaseRegisteredListener = Callable[[Case], None]
 _case_registered: list[CaseRegisteredListener] = []
@@ -20,3 +20,19 @@ def on_case_registered(listener: CaseRegisteredListener) -> CaseRegisteredListen
 def case_registered(case: Case) -> None:
     for listener in _case_registered:
         listener(case)
+
+
+RepeatVisitListener = Callable[[RepeatVisit], None]
+_repeat_visit_added: list[RepeatVisitListener] = []
+
+
+def on_repeat_visit_added(listener: RepeatVisitListener) -> RepeatVisitListener:
+    """Registers `listener(visit)`, called inside the transaction that records a repeat visit."""
+    if listener not in _repeat_visit_added:
+        _repeat_visit_added.append(listener)
+    return listener
+
+
+def repeat_visit_added(visit: RepeatVisit) -> None:
+    for listener in _repeat_visit_added:
+        listener(visit)

@@ -212,6 +212,40 @@ class IdempotencyRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # SHA-256 of the request body: the same key sent with a different body is refused, not replayed.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
+
+
+class IdentityView(models.Model):
+    """One showing of a party's full ID number and phone to someone allowed to see them: who, whom, when,
+    from where, on which page. Append-only; read by auditors in the admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查看人")
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+", verbose_name=_("当事人"))
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("案件")
+    )
+    viewed_at = models.DateTimeField(_("查看时间"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("来源IP"), null=True, blank=True)
+    context = models.CharField(_("查看位置"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("身份信息查看记录")
+        verbose_name_plural = _("身份信息查看记录")
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.party_id} @ {self.viewed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("identity views are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("identity views are append-only")
