@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,6 +78,11 @@ def case_list_received_today(
     if window_id:
         qs = qs.filter(window_id=window_id)
     return case_search(queryset=qs, term=term)
+
+
+def case_count_received_today_by_channel(*, user: User, center: Center | None) -> dict[str, int]:
+    rows = case_list_received_today(user=user, center=center).order_by().values("channel")
+    return dict(rows.annotate(n=Count("id")).values_list("channel", "n"))
 
 
 def case_search(*, queryset: QuerySet[Case], term: str) -> QuerySet[Case]:

@@ -7,7 +7,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -260,12 +259,7 @@ def today(request: HttpRequest) -> HttpResponse:
     page = list(cases[:200])
     selectors.with_parties_for(page)
     identities = _identities(request, page, context="intake.today")
-    counts = dict(
-        selectors.case_list_received_today(user=request.user, center=center)
-        .values_list("channel")
-        .annotate(n=Count("id"))
-        .values_list("channel", "n")
-    )
+    counts = selectors.case_count_received_today_by_channel(user=request.user, center=center)
     return render(
         request,
         "intake/today.html",

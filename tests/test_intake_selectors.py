@@ -10,6 +10,7 @@ from django.utils import timezone
 from intake.choices import PartyRole
 from intake.models import Case, Category
 from intake.selectors import (
+    case_count_received_today_by_channel,
     case_get_for_user,
     case_list_for_user,
     case_list_received_today,
@@ -147,3 +148,12 @@ def test_resident_id_is_searchable_with_the_id_helper(clerk, center):
     case = register(actor=clerk, center=center, parties=[party("冯涛", id_number=number)])
 
     assert list(case_list_received_today(user=clerk, center=center, term=number)) == [case]
+
+
+def test_todays_registrations_are_counted_by_channel(clerk, center):
+    register(actor=clerk, center=center)
+    register(actor=clerk, center=center)
+    register(actor=clerk, center=center, channel="phone")
+    register(actor=clerk, center=center, received_at=timezone.now() - dt.timedelta(days=1))
+
+    assert case_count_received_today_by_channel(user=clerk, center=center) == {"walk_in": 2, "phone": 1}
