@@ -29,11 +29,10 @@ from intake.serializers import (
     CategoryClassSerializer,
     ChoiceSerializer,
 )
-from intake.services import case_register, case_register_once
+from intake.services import PARTY_ERROR_KEY, case_register, case_register_once
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
-_PARTY_KEY = re.compile(r"^parties\[(\d+)\](?:\.(\w+))?$")
 
 
 class CanRegister(BasePermission):
@@ -54,11 +53,11 @@ def nest_errors(message_dict: dict[str, list[str]]) -> dict:
     """A service's flat `parties[1].id_number` keys in DRF's nested shape: {"parties": {"1": {...}}}."""
     nested: dict = {}
     for key, messages in message_dict.items():
-        if match := _PARTY_KEY.match(key):
+        if match := PARTY_ERROR_KEY.match(key):
             entry = nested.setdefault("parties", {}).setdefault(match[1], {})
             entry.setdefault(match[2] or "non_field_errors", []).extend(messages)
     for key, messages in message_dict.items():
-        if _PARTY_KEY.match(key):
+        if PARTY_ERROR_KEY.match(key):
             continue
         if key == "parties" and "parties" in nested:
             nested["parties"]["non_field_errors"] = messages

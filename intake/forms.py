@@ -12,9 +12,8 @@ from intake.validators import (
     ATTACHMENT_ACCEPT,
     normalize_id_number,
     normalize_phone,
-    validate_credit_code,
+    validate_party_id_number,
     validate_phone,
-    validate_resident_id,
 )
 
 
@@ -121,11 +120,8 @@ class PartyForm(forms.Form):
         data = super().clean()
         id_number = normalize_id_number(data.get("id_number", ""))
         if id_number:
-            validator = (
-                validate_credit_code if data.get("kind") == PartyKind.ORGANISATION else validate_resident_id
-            )
             try:
-                validator(id_number)
+                validate_party_id_number(data.get("kind", ""), id_number)
             except ValidationError as error:
                 self.add_error("id_number", error)
         data["id_number"] = id_number

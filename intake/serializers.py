@@ -10,7 +10,7 @@ from intake.choices import Channel, MatterType, PartyKind, PartyRole
 from intake.masking import PartyIdentity, party_identities_for
 from intake.models import Attachment, Case, Category
 from intake.receipts import calendar_overrides_all, case_promises
-from intake.validators import normalize_id_number, validate_credit_code, validate_resident_id
+from intake.validators import normalize_id_number, validate_party_id_number
 
 
 class PartyInputSerializer(serializers.Serializer):
@@ -24,11 +24,8 @@ class PartyInputSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         attrs["id_number"] = normalize_id_number(attrs.get("id_number", ""))
         if attrs["id_number"]:
-            validator = (
-                validate_credit_code if attrs.get("kind") == PartyKind.ORGANISATION else validate_resident_id
-            )
             try:
-                validator(attrs["id_number"])
+                validate_party_id_number(attrs.get("kind", ""), attrs["id_number"])
             except DjangoValidationError as error:
                 raise serializers.ValidationError({"id_number": error.messages}) from None
         return attrs

@@ -6,6 +6,7 @@ ValidationError whose dict names the field (`parties[1].id_number` for a party's
 
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,9 +41,8 @@ from intake.validators import (
     attachment_content_type,
     normalize_id_number,
     normalize_phone,
-    validate_credit_code,
+    validate_party_id_number,
     validate_phone,
-    validate_resident_id,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ DESCRIPTION_MAX = 10_000
 NOTE_MAX = 2_000
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MAX_PARTIES = 50
+# Errors about one party are keyed "parties[<index>]" or "parties[<index>].<field>".
+PARTY_ERROR_KEY = re.compile(r"^parties\[(\d+)\](?:\.(\w+))?$")
 SELF_FOUND_CHANNELS = (Channel.GRID_REPORT, Channel.SCREENING, Channel.HIGHER_LEVEL)
 
 
@@ -436,9 +438,8 @@ def _party_check(errors: _Errors, prefix: str, spec: PartySpec, *, needs_applica
     if len(spec.address) > 200:
         errors.add(f"{prefix}.address", "住址不能超过200字 / address too long")
     if spec.id_number:
-        validator = validate_credit_code if spec.kind == PartyKind.ORGANISATION else validate_resident_id
         try:
-            validator(spec.id_number)
+            validate_party_id_number(spec.kind, spec.id_number)
         except ValidationError as error:
             for message in error.messages:
                 errors.add(f"{prefix}.id_number", message)

@@ -8,6 +8,8 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 
+from intake.choices import PartyKind
+
 # GB 11643-1999: weights for the first 17 digits; the check character indexed by (weighted sum mod 11).
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
@@ -59,6 +61,11 @@ def validate_resident_id(value: str) -> None:
         )
 
 
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
 def validate_credit_code(value: str) -> None:
     """An 18-character 统一社会信用代码 with its GB 32100-2015 check character."""
     code = normalize_id_number(value)
@@ -67,14 +74,16 @@ def validate_credit_code(value: str) -> None:
             "统一社会信用代码应为18位数字或大写字母 / a unified social credit code has 18 characters",
             code="credit_code_format",
         )
-    total = sum(
-        CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(code[:17], CREDIT_CODE_WEIGHTS, strict=True)
-    )
-    if CREDIT_CODE_ALPHABET[(31 - total % 31) % 31] != code[17]:
+    if credit_code_check_char(code[:17]) != code[17]:
         raise ValidationError(
             "统一社会信用代码校验位错误 / the credit code's check character is wrong",
             code="credit_code_check",
         )
+
+
+def validate_party_id_number(kind: str, value: str) -> None:
+    """A person's resident ID or an organisation's unified social credit code, as the kind says."""
+    (validate_credit_code if kind == PartyKind.ORGANISATION else validate_resident_id)(value)
 
 
 def normalize_phone(value: str) -> str:

@@ -2,7 +2,6 @@
 service come back as a field -> messages dict and are placed on the form fields they name."""
 
 import csv
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -23,9 +22,7 @@ from intake.masking import party_identities_for
 from intake.models import Category
 from intake.permissions import IntakePermission
 from intake.receipts import CLOSE_WITHIN_WORKING_DAYS, case_promises
-from intake.services import case_add_repeat_visit, case_register
-
-_PARTY_KEY = re.compile(r"^parties\[(\d+)\](?:\.(\w+))?$")
+from intake.services import PARTY_ERROR_KEY, case_add_repeat_visit, case_register
 
 
 @login_required
@@ -98,7 +95,7 @@ def _category_classes() -> list[dict]:
 def _place_errors(error: ValidationError, form, party_forms: list, formset) -> None:
     """Puts each `field -> messages` entry of a service error on the form field it names."""
     for key, messages_ in error.message_dict.items():
-        match = _PARTY_KEY.match(key)
+        match = PARTY_ERROR_KEY.match(key)
         if match and int(match[1]) < len(party_forms):
             party_form, field = party_forms[int(match[1])], match[2]
             party_form.add_error(field if field in party_form.fields else None, messages_)

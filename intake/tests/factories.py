@@ -9,7 +9,7 @@ from grid.models import Center
 from intake.choices import Channel, PartyRole
 from intake.models import Case
 from intake.services import case_register
-from intake.validators import CREDIT_CODE_ALPHABET, CREDIT_CODE_WEIGHTS, resident_id_check_char
+from intake.validators import credit_code_check_char, resident_id_check_char
 
 _serial = itertools.count(101)
 _phones = itertools.count(10_000_001)
@@ -25,8 +25,7 @@ def resident_id(area: str = "220102", birth: str = "19850312", serial: int | Non
 
 
 def credit_code(body: str = "91220102MA0Y3K5L2") -> str:
-    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(body, CREDIT_CODE_WEIGHTS, strict=True))
-    return body + CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+    return body + credit_code_check_char(body)
 
 
 def mobile() -> str:
