@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from intake import selectors
 from intake.choices import Channel, MatterType
 from intake.masking import party_identities_for
-from intake.models import Case, CaseParty
+from intake.models import Case
 from intake.permissions import IntakePermission
 from intake.serializers import (
     CaseCreateSerializer,
@@ -96,14 +96,8 @@ class CaseViewSet(
                 qs = qs.filter(**{field: params[field]})
         if params.get("center"):
             qs = qs.filter(center__code=params["center"])
-        return (
-            qs.select_related("category__parent", "region", "grid_cell", "center", "window", "received_by")
-            .prefetch_related(
-                Prefetch("case_parties", queryset=CaseParty.objects.select_related("party").order_by("id")),
-                "attachments",
-            )
-            .order_by("-received_at", "-id")
-        )
+        qs = qs.select_related("category__parent", "region", "grid_cell", "center", "window", "received_by")
+        return qs.prefetch_related("attachments").order_by("-received_at", "-id")
 
     def get_object(self) -> Case:
         return selectors.case_get_for_user(user=self.request.user, number=self.kwargs["number"])
@@ -123,8 +117,7 @@ class CaseViewSet(
         """Cases in the caller's jurisdiction, newest first; parties' ID numbers and phones masked."""
         page = self.paginate_queryset(self.get_queryset())
         cases = list(page if page is not None else self.get_queryset())
-        for case in cases:
-            case.party_rows = list(case.case_parties.all())
+        selectors.with_parties_for(cases)
         context = self.get_serializer_context() | {"identities": self._identities(cases)}
         data = CaseSerializer(cases, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from grid.models import Center, GridCell, Region
+from grid.models import Center, Region
 from grid.selectors import jurisdiction_q, staff_profile_get
 from intake.models import Case, CaseParty, Category, Party
 from intake.validators import normalize_id_number, normalize_phone
@@ -46,13 +46,6 @@ def case_get_for_user(*, user: User, number: str) -> Case:
 
 def case_parties(*, case: Case) -> list[CaseParty]:
     return list(case.case_parties.select_related("party").order_by("id"))
-
-
-def with_parties(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Adds the parties (in entry order) to each case, in one extra query."""
-    return queryset.prefetch_related(
-        Prefetch("case_parties", queryset=CaseParty.objects.select_related("party").order_by("id"))
-    )
 
 
 def with_parties_for(cases: list[Case]) -> None:
@@ -189,7 +182,3 @@ def intake_center_for_user(*, user: User) -> Center | None:
     start = profile.grid_cell.region if profile.grid_cell_id else profile.region
     ancestors = start.get_ancestors(include_self=True)
     return Center.objects.filter(region__in=ancestors).order_by("-region__level").first()
-
-
-def grid_cells_for_user(*, user: User) -> QuerySet[GridCell]:
-    return GridCell.objects.filter(jurisdiction_q(user=user, field="region")).select_related("region")
