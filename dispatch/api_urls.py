@@ -1,2 +1,13 @@
+from django.urls import path
+
+from dispatch.api import ACTIONS, CaseActionView, CaseDeadlineList, CaseEventList
+
 app_name = "dispatch_api"
-urlpatterns: list = []
+urlpatterns = [
+    *[
+        path(f"cases/<str:number>/{name}/", CaseActionView.as_view(action_name=name), name=f"case-{name}")
+        for name in ACTIONS
+    ],
+    path("cases/<str:number>/events/", CaseEventList.as_view(), name="case-events"),
+    path("cases/<str:number>/deadlines/", CaseDeadlineList.as_view(), name="case-deadlines"),
+]

@@ -1,2 +1,18 @@
+from django.urls import path
+
+from dispatch import views
+
 app_name = "dispatch"
-urlpatterns: list = []
+NUMBER = "<str:number>"
+
+urlpatterns = [
+    path("triage/", views.triage_board, name="triage_board"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("inbox/", views.inbox, name="inbox"),
+    path(f"cases/{NUMBER}/", views.case_timeline, name="case"),
+    path(f"cases/{NUMBER}/triage/", views.triage, name="triage"),
+    path(f"cases/{NUMBER}/assign/", views.assign, name="assign"),
+    path(f"cases/{NUMBER}/escalate/", views.escalate, name="escalate"),
+    path(f"cases/{NUMBER}/transfer/", views.transfer, name="transfer"),
+    path(f"cases/{NUMBER}/step/<str:name>/", views.step, name="step"),
+]

@@ -307,7 +307,7 @@ def _plan(rng: random.Random, index: int, desks, people: dict[str, list[dict]], 
             parties.append(_as_party(respondent, PartyRole.RESPONDENT, with_id=rng.random() < 0.4))
     if channel == Channel.GRID_REPORT and matter_type == MatterType.RISK:
         parties = []
-    if len({p["id_number"] or p["name"] for p in parties}) < len(parties):
+    if len({(p["name"], p["phone"]) for p in parties}) < len(parties):  # the same resident drawn twice
         parties = parties[:1]
     involved = 1 if class_code not in ("05", "06", "07", "13") else rng.choice([3, 8, 12, 26, 40])
     with_money = class_code in ("05", "06", "08", "10", "11")

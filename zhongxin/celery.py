@@ -14,7 +14,8 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def _prepare_filesystem_queue(sender: Celery, **kwargs) -> None:
-    # The filesystem transport (embedded mode) needs its folder before the first message.
-    folder = sender.conf.broker_transport_options.get("data_folder_in")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
+    # The filesystem transport (embedded mode) needs its folders before the first message.
+    options = sender.conf.broker_transport_options
+    for key in ("data_folder_in", "control_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.selectors import notification_unread_count
 from grid.choices import Role
 
 
@@ -27,6 +28,7 @@ NAV_ITEMS = (
     NavItem(_("分级交办"), "dispatch:triage_board", frozenset({Role.SUPERVISOR})),
     NavItem(_("超期清单"), "dispatch:overdue", frozenset({Role.SUPERVISOR})),
     NavItem(_("督办看板"), "mediation:supervisor_board", frozenset({Role.SUPERVISOR})),
+    NavItem(_("督办文书"), "mediation:notice_list", frozenset({Role.CLERK, Role.MEDIATOR, Role.SUPERVISOR})),
     NavItem(_("研判分析"), "analytics:dashboard", frozenset({Role.SUPERVISOR, Role.ADMIN})),
     NavItem(_("消息"), "dispatch:inbox", ALL_ROLES),
     NavItem(_("系统管理"), "admin:index", frozenset({Role.ADMIN})),
@@ -61,6 +63,12 @@ def first_page_for(user: AbstractBaseUser | AnonymousUser) -> str | None:
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Template context: the menu and the signed-in person's roles."""
+    """Template context: the menu, the signed-in person's roles and their unread messages."""
+    if not request.user.is_authenticated:
+        return {"nav_items": [], "user_roles": [], "unread_count": 0}
     roles = user_roles(request.user)
-    return {"nav_items": nav_for(request.user), "user_roles": sorted(role.label for role in roles)}
+    return {
+        "nav_items": nav_for(request.user),
+        "user_roles": sorted(role.label for role in roles),
+        "unread_count": notification_unread_count(user=request.user),
+    }

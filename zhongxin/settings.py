@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # A dropped database connection answers 503 "nothing was saved" instead of a server error.
+    "zhongxin.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -213,9 +215,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_FILESYSTEM_QUEUE),
         "data_folder_out": str(CELERY_FILESYSTEM_QUEUE),
+        "control_folder": str(CELERY_FILESYSTEM_QUEUE / "control"),
     }
 else:
-    # Longer than any eta we schedule would be wrong: Redis re-delivers unacked tasks after this.
+    # Redis redelivers a task not acknowledged within this time (eta tasks waiting in a worker included);
+    # every handler re-checks state with compare-and-set, so a redelivery is harmless.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -226,6 +230,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # The safety net under the per-deadline eta tasks: finds every due deadline in one indexed query.
     "sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": 60.0},
+    # The same net for supervision notices whose reply is overdue (per-notice tasks are the fast path).
+    "sweep-notices": {"task": "mediation.sweep_notices", "schedule": 60.0},
     # Admins are told early when the official holiday calendar does not know next year yet.
     "check-holiday-calendar": {"task": "grid.check_holiday_calendar", "schedule": crontab(hour=8, minute=0)},
 }

@@ -3,7 +3,10 @@ because the demo spans every app and only the downstream-most app may import the
 
 from django.core.management.base import BaseCommand
 
+from dispatch import demo as dispatch_demo
 from grid.demo import DEMO_PASSWORD, load_grid_demo
+from intake import demo as intake_demo
+from mediation import demo as mediation_demo
 
 
 class Command(BaseCommand):
@@ -11,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         staff = load_grid_demo()
-        for step in demo_steps():
+        for step in DEMO_STEPS:
             self.stdout.write(step())
         self.stdout.write(f"\n演示账号 / demo logins (password 密码: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'root':<20} superuser")
@@ -22,6 +25,9 @@ class Command(BaseCommand):
         self.stdout.write("\n打开 / open http://127.0.0.1:8000/")
 
 
-def demo_steps() -> list:
-    """Each later app adds its `demo.load_demo()` here, in dependency order."""
-    return []
+# Each app's demo after the organisation, in dependency order; each is idempotent.
+DEMO_STEPS = (
+    intake_demo.load_demo,
+    dispatch_demo.load_demo,
+    mediation_demo.load_demo,
+)

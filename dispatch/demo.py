@@ -1,0 +1,147 @@
+"""Demo lifecycle for `make run`: maps categories to departments, tightens red cases' limits, and moves
+a good share of intake's demo cases along (triaged, assigned, signed, closed, followed up, escalated),
+then lets the sweep record the clocks that have already run out.
+
+Idempotent: which step a case reaches is fixed by its number, and only untouched cases (version 0) move,
+so a second run changes nothing."""
+
+import logging
+import zlib
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from dispatch import transitions
+from dispatch.choices import CaseStatus, DeadlineKind, DeadlineUnit, TriageColor
+from dispatch.exceptions import DispatchError
+from dispatch.models import CategoryDepartment, DeadlinePolicy
+from dispatch.permissions import DispatchPermission
+from dispatch.routing import route_propose
+from dispatch.services import center_supervisors
+from dispatch.timers import deadlines_sweep
+from dispatch.triage import propose_color
+from grid.choices import DepartmentKind, Role
+from grid.selectors import region_in_jurisdiction
+from intake.models import Case, Category
+
+logger = logging.getLogger(__name__)
+
+# Category class (intake's default taxonomy) → kinds of department that handle it, in order.
+CATEGORY_DEPARTMENTS = {
+    "01": [DepartmentKind.PEOPLES_MEDIATION, DepartmentKind.JUSTICE],
+    "02": [DepartmentKind.WOMENS_FEDERATION, DepartmentKind.JUSTICE],
+    "03": [DepartmentKind.NATURAL_RESOURCES, DepartmentKind.JUSTICE],
+    "04": [DepartmentKind.HOUSING, DepartmentKind.PEOPLES_MEDIATION],
+    "05": [DepartmentKind.HUMAN_RESOURCES, DepartmentKind.LEGAL_AID],
+    "06": [DepartmentKind.HOUSING, DepartmentKind.COURT],
+    "07": [DepartmentKind.NATURAL_RESOURCES, DepartmentKind.PETITION],
+    "08": [DepartmentKind.PUBLIC_SECURITY, DepartmentKind.COURT],
+    "09": [DepartmentKind.HEALTH, DepartmentKind.INDUSTRY_MEDIATION],
+    "10": [DepartmentKind.MARKET_REGULATION],
+    "11": [DepartmentKind.COURT, DepartmentKind.JUSTICE],
+    "12": [DepartmentKind.CIVIL_AFFAIRS, DepartmentKind.PEOPLES_MEDIATION],
+    "13": [DepartmentKind.PUBLIC_SECURITY, DepartmentKind.MARKET_REGULATION],
+    "14": [DepartmentKind.JUSTICE],
+}
+# How far a case goes, by a stable hash of its number: 3 of 10 stay registered for the triage board.
+STAGES = ["registered", "registered", "registered", "triaged", "assigned", "in_progress", "in_progress",
+          "closed", "followed_up", "escalated"]  # fmt: skip
+
+
+def load_demo() -> str:
+    _configure()
+    if not Case.objects.exists():
+        return "dispatch: 暂无案件（先运行受理演示数据）/ no cases yet: load the intake demo first"
+    cases = list(Case.objects.filter(version=0, status=CaseStatus.REGISTERED).order_by("number"))
+    moved = sum(_progress(case) for case in cases if _stage(case) != "registered")
+    swept = deadlines_sweep()
+    return (
+        f"dispatch: 推进 {moved} 件案件，超期 {swept.breached} 项，预警 {swept.warned} 项"
+        f" / {moved} cases moved, {swept.breached} deadlines breached"
+    )
+
+
+def _configure() -> None:
+    with transaction.atomic():
+        for category in Category.objects.filter(parent__isnull=True, code__in=CATEGORY_DEPARTMENTS):
+            for priority, kind in enumerate(CATEGORY_DEPARTMENTS[category.code]):
+                CategoryDepartment.objects.get_or_create(
+                    category=category, department_kind=kind, defaults={"priority": priority}
+                )
+        # Red cases: close and report back within 3 working days, and go up automatically when missed.
+        DeadlinePolicy.objects.get_or_create(
+            kind=DeadlineKind.CLOSE,
+            color=TriageColor.RED,
+            level=None,
+            defaults={"amount": 3, "unit": DeadlineUnit.WORKING_DAYS, "escalate_on_breach": True},
+        )
+
+
+def _stage(case: Case) -> str:
+    return STAGES[zlib.crc32(case.number.encode()) % len(STAGES)]
+
+
+def _progress(case: Case) -> bool:
+    """Moves one case to its stage, all or nothing; a case with nobody to act on it stays put."""
+    try:
+        return _advance(case)
+    except DispatchError as error:
+        logger.warning("demo case %s not moved: %s", case.number, error.code)
+        return False
+
+
+def _advance(case: Case) -> bool:
+    supervisor = center_supervisors(case.handling_center).first()
+    if supervisor is None:
+        return False
+    stage = _stage(case)
+    with transaction.atomic():
+        if stage == "escalated":
+            transitions.case_escalate(
+                case,
+                actor=supervisor,
+                reason="矛盾复杂，村（社区）、乡镇两级化解未果，提请上级综治中心提级办理",
+            )
+            return True
+        color, _ = propose_color(case)
+        case = transitions.case_triage(case, actor=supervisor, color=color)
+        if stage == "triaged":
+            return True
+        handler = _handler(case, supervisor)
+        if handler is None:
+            return True
+        proposal = route_propose(case)
+        case = transitions.case_assign(
+            case, actor=supervisor, department=proposal.department, assignee=handler
+        )
+        if stage == "assigned":
+            return True
+        case = transitions.case_sign(case, actor=handler)
+        if stage == "in_progress":
+            return True
+        case = transitions.case_resolve(case, actor=handler, resolved=True, outcome="agreement",
+                                        payload={"summary": "经调解双方达成一致，当场履行"})  # fmt: skip
+        case = transitions.case_close(
+            case, actor=handler, report_back={"channel": "phone", "note": "已电话告知申请人办理结果"}
+        )
+        if stage == "followed_up":
+            transitions.case_follow_up(case, actor=handler, payload={"satisfied": True, "note": "回访满意"})
+    return True
+
+
+def _handler(case: Case, supervisor: AbstractBaseUser) -> AbstractBaseUser | None:
+    """The routed person when the supervisor may hand it to them, else a mediator of their own area."""
+    proposed = route_propose(case).assignee
+    profile = getattr(proposed, "staff_profile", None)
+    if (
+        profile
+        and proposed.has_perm(DispatchPermission.HANDLE)
+        and region_in_jurisdiction(user=supervisor, region=profile.region)
+    ):
+        return proposed
+    mediators = get_user_model().objects.filter(is_active=True, groups__name=Role.MEDIATOR.value)
+    for mediator in mediators.select_related("staff_profile__region").order_by("pk"):
+        if region_in_jurisdiction(user=supervisor, region=mediator.staff_profile.region):
+            return mediator
+    return None

@@ -1,0 +1,36 @@
+"""What the stable error codes of the lifecycle say to a person (API `detail` and page messages)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dispatch.exceptions import DispatchError
+
+MESSAGES = {
+    "invalid_transition": _("案件当前状态不允许此操作"),
+    "stale_version": _("案件已被他人处理，请刷新后重试"),
+    "already_claimed": _("案件已有责任人，无法认领"),
+    "return_window_passed": _("已超过退单时限"),
+    "no_return_to_arbitrate": _("没有待仲裁的退单"),
+    "no_higher_center": _("上级没有可提级的综治中心"),
+    "no_running_deadline": _("没有正在计时的时限"),
+    "extension_pending": _("已有待审批的延期申请"),
+    "extension_decided": _("该延期申请已审批"),
+    "deadline_not_running": _("该时限已结束，无法延期"),
+    "permission_denied": _("您没有此操作的权限"),
+    "outside_jurisdiction": _("案件不在您的辖区"),
+    "not_assignee": _("只有责任人可以办理此案件"),
+    "invalid_color": _("请选择红、黄、蓝分级"),
+    "override_needs_reason": _("调整系统建议的分级须填写理由"),
+    "unit_or_person_required": _("请指定责任单位或责任人"),
+    "reason_required": _("请填写理由"),
+    "invalid_decision": _("请选择仲裁结果"),
+    "outcome_required": _("请填写办理结果"),
+    "report_back_required": _("请填写反馈情况"),
+    "invalid_transfer_target": _("请选择转办去向"),
+    "extra_days_out_of_range": _("延长天数须在1至30个工作日之间"),
+    "department_outside_jurisdiction": _("所选部门不在您的辖区"),
+    "assignee_outside_jurisdiction": _("所选责任人不在您的辖区"),
+}
+
+
+def error_message(error: DispatchError) -> str:
+    return str(MESSAGES.get(error.code, error.detail))

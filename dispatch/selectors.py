@@ -1,0 +1,86 @@
+"""Reads for the lifecycle, with jurisdiction applied inside: a user sees a case when its region or its
+handling region lies in their subtree (so the lower center keeps seeing a case it escalated)."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dispatch.choices import CaseStatus, DeadlineState
+from dispatch.models import OPEN_DEADLINE_STATES, CaseEvent, Deadline, Notification
+from grid.models import Center
+from grid.selectors import jurisdiction_q
+from intake.models import Case
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def case_visibility_q(*, user: User, prefix: str = "") -> Q:
+    return jurisdiction_q(user=user, field=f"{prefix}region") | jurisdiction_q(
+        user=user, field=f"{prefix}handling_region"
+    )
+
+
+def case_list_for_user(*, user: User) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility_q(user=user)).select_related(
+        "category", "region", "handling_center", "handling_region", "assignee", "assigned_department"
+    )
+
+
+def case_get_for_user(*, user: User, number: str) -> Case:
+    """The case with this number if the user may see it, else Http404 (outside and missing look alike)."""
+    case = case_list_for_user(user=user).filter(number=number).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    """The timeline (全流程), oldest first."""
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "pk")
+
+
+def case_deadlines(case: Case) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(case=case).select_related("owner").order_by("due_at")
+
+
+def triage_board(*, user: User, center: Center | None = None) -> QuerySet[Case]:
+    """Cases waiting for a colour in the user's jurisdiction (optionally one center's), oldest first."""
+    qs = case_list_for_user(user=user).filter(status__in=[CaseStatus.REGISTERED, CaseStatus.REOPENED])
+    if center is not None:
+        qs = qs.filter(handling_center=center)
+    return qs.order_by("received_at")
+
+
+def assignment_queue(*, user: User) -> QuerySet[Case]:
+    """Triaged or escalated cases waiting for a unit, in the centers the user handles."""
+    return (
+        Case.objects.filter(jurisdiction_q(user=user, field="handling_region"))
+        .filter(status__in=[CaseStatus.TRIAGED, CaseStatus.ESCALATED])
+        .select_related("category", "region", "handling_center")
+        .order_by("received_at")
+    )
+
+
+def overdue_list(*, user: User) -> QuerySet[Deadline]:
+    """Breached clocks of cases still open, and running clocks already past due (the sweep is a minute
+    behind at most), in the user's jurisdiction, most overdue first."""
+    now = timezone.now()
+    overdue = Q(state=DeadlineState.BREACHED) | Q(state__in=OPEN_DEADLINE_STATES, due_at__lte=now)
+    return (
+        Deadline.objects.filter(overdue, case__isnull=False)
+        .filter(case__in=case_list_for_user(user=user).values("pk"))
+        .exclude(case__status__in=[CaseStatus.CLOSED, CaseStatus.FOLLOWED_UP, CaseStatus.TRANSFERRED])
+        .select_related("case", "case__handling_center", "owner")
+        .order_by("due_at")
+    )
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user).select_related("case")
+
+
+def notification_unread_count(*, user: User) -> int:
+    return notification_list(user=user).filter(read_at__isnull=True).count()

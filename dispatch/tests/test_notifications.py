@@ -1,0 +1,79 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from dispatch import timers
+from dispatch.choices import DeadlineKind, DeadlineState
+from dispatch.models import Deadline, Notification
+from dispatch.selectors import notification_unread_count
+from dispatch.services import NotificationChannel, center_supervisors, notifications_mark_read, notify
+from tests.roles import NANLING
+
+pytestmark = pytest.mark.django_db
+SENT: list = []
+
+
+class RecordingChannel(NotificationChannel):
+    """Stands in for an SMS gateway."""
+
+    def send(self, notification: Notification) -> None:
+        SENT.append((notification.recipient_id, notification.kind))
+
+
+def test_inbox_row_and_extra_channel_after_commit(
+    settings, supervisor, case, django_capture_on_commit_callbacks
+):
+    settings.ZHONGXIN_NOTIFICATION_CHANNELS = ["dispatch.tests.test_notifications.RecordingChannel"]
+    SENT.clear()
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(supervisor, "urge", case=case, payload={"kind": "close"})
+        assert SENT == []  # nothing leaves before the commit
+    # then
+    assert SENT == [(supervisor.pk, "urge")]
+    assert notification.payload == {"kind": "close"} and notification_unread_count(user=supervisor) == 1
+
+
+def test_mark_read_only_touches_the_users_own(supervisor, handler, case):
+    mine = notify(supervisor, "assigned", case=case)
+    notify(supervisor, "assigned", case=case)
+    theirs = notify(handler, "assigned", case=case)
+    # when
+    assert notifications_mark_read(user=supervisor, ids=[mine.pk, theirs.pk]) == 1
+    # then
+    assert notification_unread_count(user=supervisor) == 1 and notification_unread_count(user=handler) == 1
+    assert notifications_mark_read(user=supervisor) == 1
+
+
+def test_a_township_without_supervisors_is_overseen_by_the_county(org, supervisor, township_supervisor):
+    nanling, ziqiang = org["centers"][NANLING], org["centers"]["220102002000"]
+    assert list(center_supervisors(nanling)) == [township_supervisor]
+    assert list(center_supervisors(ziqiang)) == [supervisor]
+
+
+def test_one_failing_deadline_does_not_stop_the_sweep(case, monkeypatch):
+    respond = Deadline.objects.get(case=case, kind=DeadlineKind.RESPOND)
+    real = timers.deadline_breach
+
+    def breach(*, deadline_id: int) -> bool:
+        if deadline_id == respond.pk:
+            raise RuntimeError("broken row")
+        return real(deadline_id=deadline_id)
+
+    monkeypatch.setattr(timers, "deadline_breach", breach)
+    # when
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        with pytest.raises(timers.SweepError):
+            timers.deadlines_sweep()
+    # then the other clock was handled and the broken one waits for the next sweep
+    assert Deadline.objects.get(case=case, kind=DeadlineKind.CLASSIFY).state == DeadlineState.BREACHED
+    assert Deadline.objects.get(pk=respond.pk).state == DeadlineState.PENDING
+
+
+def test_sweep_command(case, capsys):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+        call_command("sweep_deadlines")
+    assert "breached 2" in capsys.readouterr().out
