@@ -113,3 +113,20 @@ def test_check_deploy_is_clean_only_with_a_real_secret(with_secret):
     )
 
     assert (result.returncode == 0) is with_secret, result.stdout + result.stderr
+
+
+def test_every_page_carries_a_strict_content_security_policy(client, db):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_api_docs_load_their_scripts_from_our_origin_only(client, clerk):
+    client.force_login(clerk)
+
+    page = client.get("/api/docs/").content.decode()
+
+    assert "<script>" not in page and "<style>" not in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
