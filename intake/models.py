@@ -142,6 +142,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["center", "received_at"], name="case_center_received"),
             models.Index(fields=["status", "handling_center"], name="case_status_handling"),
+            # Mediators' queues: "my cases", and the unclaimed cases of a jurisdiction.
+            models.Index(fields=["assignee", "status"], name="case_assignee_status"),
+            models.Index(
+                fields=["status", "handling_region"],
+                condition=models.Q(assignee__isnull=True),
+                name="case_unclaimed",
+            ),
         ]
 
     def __str__(self) -> str:
