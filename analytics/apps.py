@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = _("研判分析")
+
+    def ready(self) -> None:
+        from analytics.rollup import rollup_case_registered, rollup_case_transitioned
+        from dispatch.hooks import on_transition
+        from intake.hooks import on_case_registered
+
+        # Counts change in the registering or transitioning transaction itself: the dashboards lag by
+        # nothing, and a rolled-back step takes its counts back with it.
+        on_case_registered(rollup_case_registered)
+        on_transition(rollup_case_transitioned)

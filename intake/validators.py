@@ -126,6 +126,14 @@ ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".ofd": ("application/ofd", _ZIP),
 }
 ATTACHMENT_ACCEPT = ",".join(sorted(ATTACHMENT_TYPES)) + ",image/*"
+# Photos must also end as their format ends: a picture cut short in transfer is refused, not stored.
+# (JPEG writers may pad after the end marker, so its last bytes are searched rather than matched.)
+ATTACHMENT_TRAILERS: dict[str, bytes] = {
+    ".png": b"IEND\xaeB`\x82",
+    ".jpg": b"\xff\xd9",
+    ".jpeg": b"\xff\xd9",
+}
+TRAILER_WINDOW = 64
 
 
 def attachment_content_type(upload: File) -> str:
@@ -162,4 +170,16 @@ def attachment_content_type(upload: File) -> str:
             f"“{name}”的内容与扩展名不符 / the file's content does not match its extension",
             code="attachment_content",
         )
+    if extension in ATTACHMENT_TRAILERS and ATTACHMENT_TRAILERS[extension] not in _tail(upload):
+        raise ValidationError(
+            f"“{name}”不完整或已损坏，请重新拍摄或上传 / the file is truncated or damaged",
+            code="attachment_truncated",
+        )
     return content_type
+
+
+def _tail(upload: File) -> bytes:
+    upload.seek(max((upload.size or 0) - TRAILER_WINDOW, 0))
+    tail = upload.read(TRAILER_WINDOW)
+    upload.seek(0)
+    return tail.encode() if isinstance(tail, str) else tail

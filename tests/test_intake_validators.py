@@ -113,7 +113,7 @@ def test_attachments_of_allowed_types_pass():
     assert attachment_content_type(SimpleUploadedFile("协议.PDF", PDF)) == "application/pdf"
     docx = SimpleUploadedFile("b.docx", b"PK\x03\x04" + b"\x00" * 40)
     assert attachment_content_type(docx).endswith("wordprocessingml.document")
-    jpg = SimpleUploadedFile("IMG_0001.jpeg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)
+    jpg = SimpleUploadedFile("IMG_0001.jpeg", b"\xff\xd8\xff\xe0" + b"\x00" * 40 + b"\xff\xd9")
     assert attachment_content_type(jpg) == "image/jpeg"
 
 
@@ -143,3 +143,10 @@ def test_oversized_attachments_are_refused():
 
     assert error.value.code == "attachment_size"
     assert "10 MB" in error.value.messages[0]
+
+
+def test_a_photo_cut_short_in_transfer_is_refused():
+    truncated = SimpleUploadedFile("IMG_0002.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)
+
+    with pytest.raises(ValidationError, match="truncated"):
+        attachment_content_type(truncated)

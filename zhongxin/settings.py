@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from zhongxin.env import envbool, envint, envlist
 
@@ -236,12 +237,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_FILESYSTEM_QUEUE),
         "data_folder_out": str(CELERY_FILESYSTEM_QUEUE),
         "control_folder": str(CELERY_FILESYSTEM_QUEUE / "control"),
+        "polling_interval": 0.1,  # the folder is polled; a message per poll
     }
 else:
     # Redis redelivers a task not acknowledged within this time (eta tasks waiting in a worker included);
     # every handler re-checks state with compare-and-set, so a redelivery is harmless.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
 CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "celery")
+# The sweeps (the safety net under every timer) get a queue of their own, which workers serve in turn
+# with the default one: a flood of timer tasks never delays them.
+CELERY_SWEEP_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-sweeps"
+CELERY_TASK_QUEUES = (
+    Queue(CELERY_TASK_DEFAULT_QUEUE, routing_key=CELERY_TASK_DEFAULT_QUEUE),
+    Queue(CELERY_SWEEP_QUEUE, routing_key=CELERY_SWEEP_QUEUE),
+)
+CELERY_TASK_ROUTES = {
+    "dispatch.sweep_deadlines": {"queue": CELERY_SWEEP_QUEUE},
+    "mediation.sweep_notices": {"queue": CELERY_SWEEP_QUEUE},
+    "grid.check_holiday_calendar": {"queue": CELERY_SWEEP_QUEUE},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

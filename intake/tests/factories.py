@@ -2,6 +2,8 @@
 with sensible defaults going through the real service."""
 
 import itertools
+import struct
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -14,7 +16,23 @@ from intake.validators import credit_code_check_char, resident_id_check_char
 _serial = itertools.count(101)
 _phones = itertools.count(10_000_001)
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png_one_pixel() -> bytes:
+    """A complete 1×1 grey PNG: signature, IHDR, IDAT and IEND chunks with their CRCs."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png_one_pixel()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

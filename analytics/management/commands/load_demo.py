@@ -3,6 +3,7 @@ because the demo spans every app and only the downstream-most app may import the
 
 from django.core.management.base import BaseCommand
 
+from analytics import demo as analytics_demo
 from dispatch import demo as dispatch_demo
 from grid.demo import DEMO_PASSWORD, load_grid_demo
 from intake import demo as intake_demo
@@ -30,4 +31,5 @@ DEMO_STEPS = (
     intake_demo.load_demo,
     dispatch_demo.load_demo,
     mediation_demo.load_demo,
+    analytics_demo.load_demo,
 )

@@ -1,0 +1,364 @@
+"""The rollup: CaseFact (one row per case) and CaseCount (month x region x breakdown x measure -> n).
+
+Counts change in the transaction that changes the case (lag zero): intake's registration hook and
+dispatch's transition hook call `rollup_case_registered` / `rollup_case_transitioned`, which rewrite the
+case's CaseFact and add `contribution(new) - contribution(old)` to CaseCount with one upsert
+(`n = n + excluded.n`), so concurrent changes to different cases never lose a count.
+`rollups_rebuild` recomputes every CaseCount row from the facts and the current case rows.
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from analytics.choices import Dimension, Measure
+from analytics.models import CaseCount, CaseFact
+from dispatch.choices import CaseStatus
+from dispatch.models import CaseEvent
+from grid.calendar import add_working_days
+from grid.models import CalendarOverride, Region
+from intake.models import Case
+
+CLOSE_LIMIT_WORKING_DAYS = 5
+# Regions at this official level (townships) and below keep totals only; see `contribution`.
+BREAKDOWN_LEVEL_LIMIT = 4
+RESPONSE_LIMIT = dt.timedelta(minutes=30)
+
+Key = tuple[dt.date, int, str, str, str]  # month, region id, dimension, value, measure
+
+
+class TransitionEvent(Protocol):
+    """What analytics reads from dispatch's CaseEvent."""
+
+    from_status: str
+    to_status: str
+    at: dt.datetime
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    """The first day of the month `moment` falls in, on the centers' clock (Asia/Shanghai)."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def calendar_overrides() -> dict[dt.date, bool]:
+    return dict(CalendarOverride.objects.values_list("day", "is_workday"))
+
+
+def close_due(received_at: dt.datetime, overrides: dict[dt.date, bool] | None = None) -> dt.datetime:
+    if overrides is None:
+        overrides = calendar_overrides()
+    return add_working_days(timezone.localtime(received_at), CLOSE_LIMIT_WORKING_DAYS, overrides)
+
+
+def fact_dimensions_refresh(fact: CaseFact, case: Case) -> None:
+    region = case.region
+    fact.region_id, fact.tree_id, fact.lft = region.pk, region.tree_id, region.lft
+    fact.kind_id = case.category_id
+    fact.channel = case.channel
+    fact.color = case.color or ""
+    fact.department_id = case.assigned_department_id
+
+
+def fact_new(case: Case, overrides: dict[dt.date, bool] | None = None) -> CaseFact:
+    fact = CaseFact(
+        case=case, received_at=case.received_at, close_due_at=close_due(case.received_at, overrides)
+    )
+    fact_dimensions_refresh(fact, case)
+    return fact
+
+
+def fact_apply_event(fact: CaseFact, case: Case, event: TransitionEvent) -> None:
+    """Folds one lifecycle step into the fact. A reopened case stops counting as resolved and closed
+    until it is resolved or closed again, so it is never counted twice. Steps that keep the status
+    (an extension request) change nothing."""
+    to, at = event.to_status, event.at
+    if to == event.from_status:
+        return
+    if to == CaseStatus.IN_PROGRESS and fact.first_response_at is None:
+        fact.first_response_at = at
+    elif to == CaseStatus.RESOLVED:
+        fact.resolved_at, fact.resolved_level = at, case.handling_region.level
+    elif to == CaseStatus.UNRESOLVED:
+        fact.resolved_at, fact.resolved_level = None, None
+    elif to == CaseStatus.CLOSED:
+        fact.closed_at, fact.closed_on_time, fact.is_open = at, at <= fact.close_due_at, False
+    elif to in (CaseStatus.FOLLOWED_UP, CaseStatus.TRANSFERRED):
+        fact.is_open = False
+    elif to == CaseStatus.REOPENED:
+        fact.resolved_at, fact.resolved_level = None, None
+        fact.closed_at, fact.closed_on_time, fact.is_open = None, False, True
+    elif to == CaseStatus.ESCALATED and fact.escalated_at is None:
+        fact.escalated_at = at
+
+
+def _measures(fact: CaseFact) -> list[tuple[str, dt.date, str | None]]:
+    """(measure, month, tier) pairs the fact counts in; `_MEASURES_SQL` mirrors this."""
+    received = month_of(fact.received_at)
+    found: list[tuple[str, dt.date, str | None]] = [(Measure.RECEIVED, received, None)]
+    if fact.resolved_at is not None:
+        found.append((Measure.RECEIVED_RESOLVED, received, None))
+        found.append((Measure.RESOLVED, month_of(fact.resolved_at), str(fact.resolved_level)))
+    if fact.first_response_at is not None and fact.first_response_at - fact.received_at <= RESPONSE_LIMIT:
+        found.append((Measure.RESPONDED_ON_TIME, received, None))
+    if fact.closed_at is not None:
+        found.append((Measure.CLOSED, month_of(fact.closed_at), None))
+        if fact.closed_on_time:
+            found.append((Measure.CLOSED_ON_TIME, month_of(fact.closed_at), None))
+    if fact.escalated_at is not None:
+        found.append((Measure.ESCALATED, month_of(fact.escalated_at), None))
+    return found
+
+
+def contribution(fact: CaseFact, ancestors: Iterable[tuple[int, int]]) -> Counter[Key]:
+    """Every CaseCount key this fact adds one to: each measure x each breakdown x each ancestor, given as
+    (region id, official level). Townships and villages keep only their totals: each holds a few hundred
+    cases a year, so their breakdowns are counted from their facts when asked (selectors) instead of
+    multiplying the rollup's rows by the number of townships and villages."""
+    members = [
+        (Dimension.TOTAL, ""),
+        (Dimension.KIND, str(fact.kind_id)),
+        (Dimension.CHANNEL, fact.channel),
+        (Dimension.COLOR, fact.color),
+        (Dimension.DEPARTMENT, "" if fact.department_id is None else str(fact.department_id)),
+    ]
+    counts: Counter[Key] = Counter()
+    for region_id, level in ancestors:
+        for measure, month, tier in _measures(fact):
+            for dimension, value in members if level < BREAKDOWN_LEVEL_LIMIT else members[:1]:
+                counts[(month, region_id, str(dimension), value, str(measure))] += 1
+            if tier is not None and level < BREAKDOWN_LEVEL_LIMIT:
+                counts[(month, region_id, str(Dimension.TIER), tier, str(measure))] += 1
+    return counts
+
+
+def ancestors_of(region_id: int) -> list[tuple[int, int]]:
+    region = Region.objects.get(pk=region_id)
+    return list(region.get_ancestors(include_self=True).values_list("pk", "level"))
+
+
+UPSERT_BATCH = 500  # rows per statement: 3,000 parameters, well inside SQLite's limit
+
+
+def _counts_add(delta: Counter[Key]) -> None:
+    """Adds `delta` with upserts; keys in a fixed order so concurrent transactions lock rows alike."""
+    rows = sorted((k, n) for k, n in delta.items() if n)
+    for start in range(0, len(rows), UPSERT_BATCH):
+        _upsert(rows[start : start + UPSERT_BATCH])
+
+
+def _upsert(rows: list[tuple[Key, int]]) -> None:
+    if not rows:
+        return
+    table = CaseCount._meta.db_table
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+    params = [
+        p for (month, region, dim, value, measure), n in rows for p in (month, region, dim, value, measure, n)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (month, region_id, dimension, value, measure, n) VALUES {placeholders} "
+            "ON CONFLICT (region_id, dimension, month, measure, value) "
+            f"DO UPDATE SET n = {table}.n + excluded.n",
+            params,
+        )
+
+
+def _fact_save(old: Counter[Key], fact: CaseFact) -> None:
+    new = contribution(fact, ancestors_of(fact.region_id))
+    new.subtract(old)
+    _counts_add(new)
+    fact.save()
+
+
+def rollup_case_registered(case: Case) -> None:
+    """intake hook: counts a newly registered case (inside the registration transaction). Idempotent,
+    because dispatch's own registration listener may already have announced a "registered" event."""
+    _recount(case, None)
+
+
+def rollup_case_transitioned(case: Case, event: TransitionEvent) -> None:
+    """dispatch hook: re-counts the case after one lifecycle step (inside the transition transaction)."""
+    _recount(case, event)
+
+
+def _recount(case: Case, event: TransitionEvent | None) -> None:
+    with transaction.atomic():
+        fact = CaseFact.objects.select_for_update().filter(case=case).first()
+        if fact is None:
+            fact, old = fact_new(case), Counter()
+        else:
+            old = contribution(fact, ancestors_of(fact.region_id))
+        fact_dimensions_refresh(fact, case)
+        if event is not None:
+            fact_apply_event(fact, case, event)
+        _fact_save(old, fact)
+
+
+_MONTH = "date_trunc('month', {} AT TIME ZONE %(tz)s)::date"
+# Step 1: each region with itself and every region above it, walking parent links; a temporary table, so
+# the planner sees its true size (a recursive CTE is estimated ten times too large).
+_ANCESTORS_SQL = f"""
+CREATE TEMPORARY TABLE rollup_ancestors ON COMMIT DROP AS
+WITH RECURSIVE ancestors (region_id, ancestor_id) AS (
+  SELECT r.id, r.id FROM grid_region r
+  WHERE r.level < {BREAKDOWN_LEVEL_LIMIT} OR r.id IN (SELECT region_id FROM analytics_casefact)
+  UNION ALL
+  SELECT a.region_id, c.parent_id
+  FROM ancestors a JOIN grid_region c ON c.id = a.ancestor_id
+  WHERE c.parent_id IS NOT NULL
+)
+SELECT region_id, ancestor_id FROM ancestors
+"""
+# Step 2: each counted region's "home": the nearest region at or above it that keeps breakdowns.
+_HOMES_SQL = f"""
+CREATE TEMPORARY TABLE rollup_homes ON COMMIT DROP AS
+SELECT DISTINCT ON (a.region_id) a.region_id, a.ancestor_id AS home_id
+FROM rollup_ancestors a JOIN grid_region g ON g.id = a.ancestor_id
+WHERE g.level < {BREAKDOWN_LEVEL_LIMIT}
+ORDER BY a.region_id, g.level DESC
+"""
+# Step 3: one row per (fact, measure) with its month and home; grouping by home folds a county's
+# townships and villages together before the rows are copied to every ancestor.
+_MEASURES_SQL = f"""
+CREATE TEMPORARY TABLE rollup_measures ON COMMIT DROP AS
+SELECT f.region_id, h.home_id,
+       f.kind_id, f.channel, f.color, f.department_id, x.measure, x.month, x.tier
+FROM analytics_casefact f
+LEFT JOIN rollup_homes h ON h.region_id = f.region_id
+CROSS JOIN LATERAL (VALUES
+  ('received', {_MONTH.format("f.received_at")}, NULL),
+  ('received_resolved', CASE WHEN f.resolved_at IS NOT NULL THEN {_MONTH.format("f.received_at")} END, NULL),
+  ('responded_on_time', CASE WHEN f.first_response_at - f.received_at <= interval '30 minutes'
+                             THEN {_MONTH.format("f.received_at")} END, NULL),
+  ('resolved', {_MONTH.format("f.resolved_at")}, f.resolved_level::text),
+  ('closed', {_MONTH.format("f.closed_at")}, NULL),
+  ('closed_on_time', CASE WHEN f.closed_on_time THEN {_MONTH.format("f.closed_at")} END, NULL),
+  ('escalated', {_MONTH.format("f.escalated_at")}, NULL)
+) AS x(measure, month, tier)
+WHERE x.month IS NOT NULL
+"""
+# Step 4: totals for every ancestor of the case's region; breakdowns for every ancestor of its home.
+# Mirrors `contribution`; the hypothesis test checks that both give the same rows.
+_COUNTS_SQL = """
+INSERT INTO analytics_casecount (month, region_id, dimension, value, measure, n)
+SELECT t.month, a.ancestor_id, 'total', '', t.measure, sum(t.n)
+FROM (SELECT region_id, month, measure, count(*) AS n FROM rollup_measures GROUP BY 1, 2, 3) t
+JOIN rollup_ancestors a ON a.region_id = t.region_id
+GROUP BY 1, 2, 3, 4, 5
+UNION ALL
+SELECT d.month, a.ancestor_id, d.dimension, d.value, d.measure, sum(d.n)
+FROM (
+  SELECT m.home_id, m.month, m.measure, v.dimension, v.value, count(*) AS n
+  FROM rollup_measures m
+  CROSS JOIN LATERAL (VALUES
+    ('kind', m.kind_id::text), ('channel', m.channel), ('color', m.color),
+    ('department', coalesce(m.department_id::text, '')), ('tier', m.tier)
+  ) AS v(dimension, value)
+  WHERE v.value IS NOT NULL
+  GROUP BY 1, 2, 3, 4, 5
+) d
+JOIN rollup_ancestors a ON a.region_id = d.home_id
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+# The fold of `fact_apply_event` over each case's events, in SQL: the latest of the steps that set or
+# clear a moment decides it (e.g. resolved, unresolved or reopened for resolved_at).
+_LAST = "(array_agg({} ORDER BY at DESC, id DESC) FILTER (WHERE to_status IN ({})))[1]"
+_OUTCOME, _CLOSING = "'resolved', 'unresolved', 'reopened'", "'closed', 'reopened'"
+_OPENING = "'closed', 'followed_up', 'transferred', 'reopened'"
+_REFOLD_SQL = f"""
+WITH e AS (
+  SELECT case_id,
+    min(at) FILTER (WHERE to_status = 'in_progress') AS first_response_at,
+    min(at) FILTER (WHERE to_status = 'escalated') AS escalated_at,
+    {_LAST.format("to_status", _OUTCOME)} AS outcome, {_LAST.format("at", _OUTCOME)} AS outcome_at,
+    {_LAST.format("to_status", _CLOSING)} AS closing, {_LAST.format("at", _CLOSING)} AS closing_at,
+    {_LAST.format("to_status", _OPENING)} AS opening
+  FROM dispatch_caseevent
+  WHERE to_status <> from_status
+  GROUP BY case_id
+)
+UPDATE analytics_casefact f
+SET region_id = c.region_id, tree_id = r.tree_id, lft = r.lft, kind_id = c.category_id,
+    channel = c.channel, color = c.color, department_id = c.assigned_department_id,
+    first_response_at = e.first_response_at, escalated_at = e.escalated_at,
+    resolved_at = CASE WHEN e.outcome = 'resolved' THEN e.outcome_at END,
+    resolved_level = CASE WHEN e.outcome = 'resolved' THEN h.level END,
+    closed_at = CASE WHEN e.closing = 'closed' THEN e.closing_at END,
+    closed_on_time = coalesce(e.closing = 'closed' AND e.closing_at <= f.close_due_at, false),
+    is_open = coalesce(e.opening = 'reopened', e.opening IS NULL)
+FROM intake_case c
+JOIN grid_region r ON r.id = c.region_id
+JOIN grid_region h ON h.id = c.handling_region_id
+LEFT JOIN e ON e.case_id = c.id
+WHERE c.id = f.case_id
+"""
+
+
+def counts_rebuild_sql(cursor) -> None:
+    """All CaseCount rows from the facts in three statements (PostgreSQL; call inside a transaction).
+    The GROUP BYs sort tens of millions of rows at province scale: memory for them is raised for this
+    transaction only."""
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL jit = off")
+    # Dropped here too: inside an enclosing transaction (a rebuild in a test) ON COMMIT has not come yet.
+    cursor.execute("DROP TABLE IF EXISTS rollup_ancestors, rollup_homes, rollup_measures")
+    cursor.execute(_ANCESTORS_SQL)
+    cursor.execute("ANALYZE rollup_ancestors")
+    cursor.execute(_HOMES_SQL)
+    cursor.execute(_MEASURES_SQL, {"tz": settings.TIME_ZONE})
+    cursor.execute("ANALYZE rollup_measures")
+    cursor.execute(_COUNTS_SQL)
+
+
+def rollups_rebuild() -> int:
+    """Recomputes CaseCount from scratch: a fact for every case that has none, every fact refolded from
+    its case row and dispatch's CaseEvents, then all counts in one GROUP BY. Returns the row count."""
+    with transaction.atomic():
+        missing = Case.objects.filter(pk__in=_cases_without_fact()).select_related("region")
+        overrides = calendar_overrides()
+        CaseFact.objects.bulk_create(
+            (fact_new(case, overrides) for case in missing.iterator()), batch_size=2000
+        )
+        CaseCount.objects.all().delete()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_REFOLD_SQL)
+                counts_rebuild_sql(cursor)
+        else:
+            _rebuild_in_python()
+        return CaseCount.objects.count()
+
+
+def _cases_without_fact():
+    return Case.objects.exclude(pk__in=CaseFact.objects.values("case_id")).values("pk")
+
+
+def _rebuild_in_python() -> None:
+    """The same rebuild for databases without LATERAL (SQLite in `make run`); small data only."""
+    total: Counter[Key] = Counter()
+    ancestors: dict[int, list[tuple[int, int]]] = {}
+    events = CaseEvent.objects.order_by("at", "pk")
+    facts = CaseFact.objects.select_related("case__region", "case__handling_region")
+    for fact in facts.prefetch_related(Prefetch("case__events", queryset=events)).iterator(chunk_size=2000):
+        _fact_refold(fact)
+        if fact.region_id not in ancestors:
+            ancestors[fact.region_id] = ancestors_of(fact.region_id)
+        total.update(contribution(fact, ancestors[fact.region_id]))
+    _counts_add(total)
+
+
+def _fact_refold(fact: CaseFact) -> None:
+    fact.first_response_at = fact.resolved_at = fact.resolved_level = None
+    fact.closed_at = fact.escalated_at = None
+    fact.closed_on_time, fact.is_open = False, True
+    fact_dimensions_refresh(fact, fact.case)
+    for event in fact.case.events.all():
+        fact_apply_event(fact, fact.case, event)
+    fact.save()

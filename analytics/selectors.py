@@ -1,0 +1,458 @@
+"""Reads for the dashboards: figures for a region's subtree from the rollup, visibility applied here."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from analytics.choices import Dimension, Measure, WarningColor, WarningMetric, WarningScope
+from analytics.models import CaseCount, CaseFact, WarningThreshold
+from analytics.periods import Period, months_between
+from analytics.rollup import BREAKDOWN_LEVEL_LIMIT, contribution
+from dispatch.choices import TriageColor
+from grid.choices import RegionLevel
+from grid.models import Department, Region
+from grid.selectors import jurisdiction_root, region_in_jurisdiction, subtree_q
+from intake.choices import Channel
+from intake.models import Case, Category, RepeatVisit
+from mediation.choices import Satisfaction
+from mediation.models import FollowUp
+
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+DIMENSION_FILTERS = {
+    "kind": "category_id",
+    "class": "category__parent_id",
+    "channel": "channel",
+    "color": "color",
+    "department": "assigned_department_id",
+}
+
+
+def dashboard_region_get(*, user: AbstractBaseUser | AnonymousUser, code: str | None) -> Region:
+    """The region a dashboard is about: `code` if inside the user's jurisdiction, else their own root."""
+    if not code:
+        root = jurisdiction_root(user=user)
+        if root is None and user.is_superuser:
+            root = Region.objects.filter(parent__isnull=True).order_by("code").first()
+        if root is None:
+            raise Http404
+        return root
+    region = Region.objects.filter(code=code).first()
+    if region is None or not region_in_jurisdiction(user=user, region=region):
+        raise Http404
+    return region
+
+
+def _sums(
+    region_ids: list[int], dimension: str, first: dt.date, last: dt.date, measure: str | None = None
+) -> list[dict]:
+    """Rollup rows summed per (region, value, measure, month)."""
+    rows = CaseCount.objects.filter(
+        region_id__in=region_ids, dimension=dimension, month__gte=first, month__lte=last
+    )
+    if measure:
+        rows = rows.filter(measure=measure)
+    return list(rows.values("region_id", "value", "measure", "month").annotate(total=Sum("n")))
+
+
+def _region_sums(
+    region: Region, dimension: str, first: dt.date, last: dt.date, measure: str | None = None
+) -> list[dict]:
+    """One region's rows; a township's or village's breakdowns come from its few hundred facts (the
+    rollup keeps only their totals, see analytics.rollup.contribution), counted by the same function
+    that feeds the rollup."""
+    if dimension == Dimension.TOTAL or region.level < BREAKDOWN_LEVEL_LIMIT:
+        return _sums([region.pk], dimension, first, last, measure)
+    start, end = _month_bounds(first, last)
+    in_range = Q()
+    for field in ("received_at", "resolved_at", "closed_at", "escalated_at"):
+        in_range |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    facts = CaseFact.objects.filter(
+        in_range, tree_id=region.tree_id, lft__gte=region.lft, lft__lte=region.rght
+    )
+    counts: Counter = Counter()
+    for fact in facts:
+        counts.update(contribution(fact, [(region.pk, 0)]))
+    return [
+        {"region_id": region.pk, "value": value, "measure": measure_, "month": month, "total": n}
+        for (month, _id, dim, value, measure_), n in counts.items()
+        if dim == dimension and first <= month <= last and measure in (None, measure_)
+    ]
+
+
+@dataclass
+class Figures:
+    received: int = 0
+    resolved: int = 0
+    received_resolved: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    responded_on_time: int = 0
+    escalated: int = 0
+
+    def add(self, measure: str, n: int) -> None:
+        setattr(self, measure, getattr(self, measure) + n)
+
+    def as_dict(self) -> dict:
+        return {
+            **self.__dict__,
+            "resolution_rate": _rate(self.resolved, self.received),
+            "cohort_resolution_rate": _rate(self.received_resolved, self.received),
+            "closed_on_time_rate": _rate(self.closed_on_time, self.closed),
+            "responded_on_time_rate": _rate(self.responded_on_time, self.received),
+        }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _figures(region: Region, period: Period) -> Figures:
+    figures = Figures()
+    for row in _region_sums(region, Dimension.TOTAL, period.first, period.last):
+        figures.add(row["measure"], row["total"])
+    return figures
+
+
+def overdue_count(*, region: Region, now: dt.datetime | None = None) -> int:
+    """Open cases past the 5-working-day limit now, from the facts' partial index."""
+    return _open_facts(region).filter(close_due_at__lt=now or timezone.now()).count()
+
+
+def _open_facts(region: Region) -> QuerySet[CaseFact]:
+    # lft alone bounds the subtree: a region's descendants have lft in (region.lft, region.rght).
+    return CaseFact.objects.filter(
+        is_open=True, tree_id=region.tree_id, lft__gte=region.lft, lft__lte=region.rght
+    )
+
+
+def repeat_visit_count(*, region: Region, period: Period) -> int:
+    first, end = _period_bounds(period)
+    return RepeatVisit.objects.filter(
+        subtree_q(region, field="case__region"), received_at__gte=first, received_at__lt=end
+    ).count()
+
+
+def _period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    return _month_bounds(period.first, period.last)
+
+
+def _month_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The moments the months first..last begin and end, on the centers' clock."""
+    tz = timezone.get_current_timezone()
+    end = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    return dt.datetime.combine(first, dt.time(), tzinfo=tz), dt.datetime.combine(end, dt.time(), tzinfo=tz)
+
+
+def satisfaction_rate(*, region: Region, period: Period) -> float | None:
+    """满意率: follow-ups in the period rated 满意 or 基本满意, over all follow-ups in the period."""
+    first, end = _period_bounds(period)
+    visits = FollowUp.objects.filter(
+        subtree_q(region, field="case__region"), contacted_at__gte=first, contacted_at__lt=end
+    )
+    counts = visits.aggregate(total=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)))
+    return _rate(counts["satisfied"], counts["total"])
+
+
+def summary_get(*, region: Region, period: Period) -> dict:
+    """Headline figures for the period, the previous period and the same period a year earlier."""
+    result = {}
+    for key, each in (("current", period), ("previous", period.previous()), ("year_ago", period.year_ago())):
+        result[key] = {
+            **_figures(region, each).as_dict(),
+            "repeat_visits": repeat_visit_count(region=region, period=each),
+        }
+    result["current"]["overdue_now"] = overdue_count(region=region)
+    result["current"]["satisfaction_rate"] = satisfaction_rate(region=region, period=period)
+    return result
+
+
+def _breakdown(region: Region, period: Period, dimension: str) -> dict[str, Figures]:
+    rows: dict[str, Figures] = defaultdict(Figures)
+    for row in _region_sums(region, dimension, period.first, period.last):
+        rows[row["value"]].add(row["measure"], row["total"])
+    return rows
+
+
+def _rows(members: dict[str, Figures], labels: dict[str, str], dimension: str) -> list[dict]:
+    rows = [
+        {
+            "key": key,
+            "label": str(labels.get(key, key or _("未分级"))),
+            "dimension": dimension,
+            **fig.as_dict(),
+        }
+        for key, fig in members.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["received"], row["label"]))
+
+
+def by_category(*, region: Region, period: Period) -> dict[str, list[dict]]:
+    """Kinds, and classes summed from their kinds (a retired kind still counts under its class)."""
+    kinds = _breakdown(region, period, Dimension.KIND)
+    categories = {str(c.pk): c for c in Category.objects.filter(pk__in=[int(k) for k in kinds if k])}
+    classes: dict[str, Figures] = defaultdict(Figures)
+    for key, figures in kinds.items():
+        category = categories.get(key)
+        parent = str(category.parent_id or category.pk) if category else key
+        for measure, n in figures.__dict__.items():
+            classes[parent].add(measure, n)
+    class_names = dict(
+        Category.objects.filter(pk__in=[int(k) for k in classes if k]).values_list("pk", "name")
+    )
+    return {
+        "classes": _rows(classes, {str(k): v for k, v in class_names.items()}, "class"),
+        "kinds": _rows(kinds, {k: c.name for k, c in categories.items()}, "kind"),
+    }
+
+
+def by_channel(*, region: Region, period: Period) -> list[dict]:
+    return _rows(_breakdown(region, period, Dimension.CHANNEL), dict(Channel.choices), "channel")
+
+
+def by_color(*, region: Region, period: Period) -> list[dict]:
+    return _rows(_breakdown(region, period, Dimension.COLOR), dict(TriageColor.choices), "color")
+
+
+def by_department(*, region: Region, period: Period) -> list[dict]:
+    members = _breakdown(region, period, Dimension.DEPARTMENT)
+    names = dict(Department.objects.filter(pk__in=[int(k) for k in members if k]).values_list("pk", "name"))
+    labels = {str(k): v for k, v in names.items()} | {"": _("未指定部门")}
+    return _rows(members, labels, "department")
+
+
+TIER_GROUPS = (
+    ("village", gettext_lazy("村（社区）级"), {RegionLevel.VILLAGE}),
+    ("township", gettext_lazy("乡镇（街道）级"), {RegionLevel.TOWNSHIP}),
+    ("county", gettext_lazy("县级"), {RegionLevel.COUNTY}),
+    ("above", gettext_lazy("市级及以上"), {RegionLevel.CITY, RegionLevel.PROVINCE}),
+)
+
+
+def by_tier(*, region: Region, period: Period) -> list[dict]:
+    """Cases resolved in the period by the tier of the center that resolved them (小事不出村、大事不出镇)."""
+    resolved = {key: fig.resolved for key, fig in _breakdown(region, period, Dimension.TIER).items()}
+    total = sum(resolved.values())
+    rows = []
+    for key, label, levels in TIER_GROUPS:
+        n = sum(resolved.get(str(int(level)), 0) for level in levels)
+        rows.append({"key": key, "label": str(label), "resolved": n, "share": _rate(n, total)})
+    return rows
+
+
+def by_region(*, region: Region, period: Period) -> list[dict]:
+    """The regions one tier below: each subtree's figures, read from its own rollup rows."""
+    children = {child.pk: child for child in Region.objects.filter(parent=region).order_by("code")}
+    members: dict[int, Figures] = {pk: Figures() for pk in children}
+    for row in _sums(list(children), Dimension.TOTAL, period.first, period.last):
+        members[row["region_id"]].add(row["measure"], row["total"])
+    rows = [
+        {"key": children[pk].code, "label": children[pk].name, "dimension": "region", **fig.as_dict()}
+        for pk, fig in members.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["received"], row["key"]))
+
+
+def trend_get(*, region: Region, period: Period, months: int = 24) -> dict:
+    """Monthly cases received per category class over `months` months ending with the period; a class
+    is rising when its latest month exceeds both the month before and the same month a year earlier."""
+    series_months = months_between(_minus_months(period.last, months - 1), period.last)
+    kinds = _region_sums(region, Dimension.KIND, series_months[0], series_months[-1], Measure.RECEIVED)
+    parent_of = {str(pk): str(parent or pk) for pk, parent in Category.objects.values_list("pk", "parent_id")}
+    index = {month: i for i, month in enumerate(series_months)}
+    series: dict[str, list[int]] = defaultdict(lambda: [0] * len(series_months))
+    for row in kinds:
+        series[parent_of.get(row["value"], row["value"])][index[row["month"]]] += row["total"]
+    names = {str(k): v for k, v in Category.objects.filter(parent__isnull=True).values_list("pk", "name")}
+    classes = []
+    for key, values in series.items():
+        latest, before = values[-1], values[-2] if len(values) > 1 else 0
+        year_ago = values[-13] if len(values) > 12 else 0
+        classes.append(
+            {
+                "key": key,
+                "label": names.get(key, key),
+                "values": values,
+                "change": latest - before,
+                "change_year": latest - year_ago,
+                "rising": latest > before and latest > year_ago,
+            }
+        )
+    classes.sort(key=lambda row: (-row["change"], row["label"]))
+    return {"months": [f"{month:%Y-%m}" for month in series_months], "classes": classes}
+
+
+def _minus_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def attention_cases(*, region: Region, limit: int = 50) -> list[Case]:
+    """Open cases past the limit in the subtree, red first, oldest first: the 三色清单's case list.
+    Ranked on the narrow fact rows (colour is on the fact), then only `limit` cases are read."""
+    ranked = (
+        _open_facts(region)
+        .filter(close_due_at__lt=timezone.now())
+        .order_by(_color_order(), "received_at")
+        .values_list("case_id", flat=True)[:limit]
+    )
+    ids = list(ranked)
+    cases = Case.objects.filter(pk__in=ids).select_related("category", "region").in_bulk()
+    return [cases[pk] for pk in ids if pk in cases]
+
+
+def _color_order() -> CaseWhen:
+    return CaseWhen(
+        When(color=TriageColor.RED, then=Value(0)),
+        When(color=TriageColor.YELLOW, then=Value(1)),
+        When(color=TriageColor.BLUE, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+_OVERDUE_BY_CHILD_SQL = """
+SELECT ch.code, x.late, x.total
+FROM grid_region ch
+CROSS JOIN LATERAL (
+  SELECT count(*) FILTER (WHERE f.close_due_at < %(now)s) AS late, count(*) AS total
+  FROM analytics_casefact f
+  WHERE f.is_open AND f.tree_id = ch.tree_id AND f.lft BETWEEN ch.lft AND ch.rght
+) x
+WHERE ch.parent_id = %(parent)s
+"""
+
+
+def overdue_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
+    """Per region one tier below: (overdue open cases, open cases) now, in one query over the facts'
+    partial index (one range scan per child)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OVERDUE_BY_CHILD_SQL, {"now": timezone.now(), "parent": region.pk})
+        return {code: (late, total) for code, late, total in cursor.fetchall()}
+
+
+def case_list_for_dashboard(
+    *, user: AbstractBaseUser | AnonymousUser, region: Region, period: Period, dimension: str, value: str
+) -> QuerySet[Case]:
+    """The cases behind a dashboard figure: received in the period in `region`'s subtree (which must be
+    inside the user's jurisdiction), filtered by one breakdown member."""
+    if not region_in_jurisdiction(user=user, region=region):
+        raise Http404
+    first, end = _period_bounds(period)
+    cases = Case.objects.filter(
+        subtree_q(region, field="region"), received_at__gte=first, received_at__lt=end
+    )
+    if dimension == "region":
+        child = Region.objects.filter(code=value, parent=region).first()
+        if child is None:
+            raise Http404
+        cases = cases.filter(subtree_q(child, field="region"))
+    elif dimension in DIMENSION_FILTERS:
+        field = DIMENSION_FILTERS[dimension]
+        if field.endswith("_id") and value and not value.isdigit():
+            raise Http404
+        cases = cases.filter(Q(**{field: value or None}) if field.endswith("_id") else Q(**{field: value}))
+    elif dimension:
+        raise Http404
+    return cases.select_related("category", "region", "assigned_department").order_by("-received_at")
+
+
+COLOR_RANK = {WarningColor.RED: 0, WarningColor.YELLOW: 1, WarningColor.BLUE: 2}
+
+
+def _metric_values(received: int, previous: int, overdue: int, open_: int) -> dict[str, float | None]:
+    return {
+        WarningMetric.RECEIVED: received,
+        WarningMetric.RECEIVED_GROWTH: _rate(received - previous, previous),
+        WarningMetric.OVERDUE: overdue,
+        WarningMetric.OVERDUE_SHARE: _rate(overdue, open_),
+    }
+
+
+def _entry_color(thresholds: list[WarningThreshold], values: dict) -> tuple[str, list[str]] | None:
+    """The most severe colour whose threshold the entry reaches, and the reasons (metric codes)."""
+    hits = [t for t in thresholds if values.get(t.metric) is not None and values[t.metric] >= t.threshold]
+    if not hits:
+        return None
+    color = min((t.color for t in hits), key=COLOR_RANK.__getitem__)
+    return color, sorted({t.metric for t in hits if t.color == color})
+
+
+def warnings_get(*, region: Region, period: Period) -> dict:
+    """三色预警: child regions and category kinds whose figures reach the active thresholds, grouped
+    red/yellow/blue, plus the overdue cases needing attention."""
+    thresholds = list(WarningThreshold.objects.filter(is_active=True))
+    entries: list[dict] = []
+    region_rules = [t for t in thresholds if t.scope == WarningScope.REGION]
+    if region_rules:
+        previous = {row["key"]: row["received"] for row in by_region(region=region, period=period.previous())}
+        overdue = overdue_by_child(region=region)
+        for row in by_region(region=region, period=period):
+            late, open_ = overdue.get(row["key"], (0, 0))
+            values = _metric_values(row["received"], previous.get(row["key"], 0), late, open_)
+            entries += _entry(region_rules, values, WarningScope.REGION, row)
+    category_rules = [t for t in thresholds if t.scope == WarningScope.CATEGORY]
+    if category_rules:
+        previous = {
+            row["key"]: row["received"]
+            for row in by_category(region=region, period=period.previous())["kinds"]
+        }
+        overdue = _overdue_by_kind(region)
+        for row in by_category(region=region, period=period)["kinds"]:
+            late, open_ = overdue.get(row["key"], (0, 0))
+            values = _metric_values(row["received"], previous.get(row["key"], 0), late, open_)
+            entries += _entry(category_rules, values, WarningScope.CATEGORY, row)
+    groups = {color.value: [e for e in entries if e["color"] == color] for color in WarningColor}
+    return {"groups": groups, "cases": list(attention_cases(region=region))}
+
+
+def _entry(rules: list[WarningThreshold], values: dict, scope: str, row: dict) -> list[dict]:
+    found = _entry_color(rules, values)
+    if found is None:
+        return []
+    color, reasons = found
+    return [
+        {
+            "scope": scope,
+            "key": row["key"],
+            "label": row["label"],
+            "color": color,
+            "reasons": reasons,
+            "reason_labels": [str(WarningMetric(code).label) for code in reasons],
+            "values": values,
+        }
+    ]
+
+
+def _overdue_by_kind(region: Region) -> dict[str, tuple[int, int]]:
+    now = timezone.now()
+    counts = (
+        _open_facts(region)
+        .values("kind_id")
+        .annotate(open=Count("pk"), late=Count("pk", filter=Q(close_due_at__lt=now)))
+    )
+    return {str(row["kind_id"]): (row["late"], row["open"]) for row in counts}
+
+
+def dashboard_get(*, region: Region, period: Period) -> dict:
+    """Everything a dashboard, an export or a report shows for one region and period."""
+    categories = by_category(region=region, period=period)
+    return {
+        "summary": summary_get(region=region, period=period),
+        "classes": categories["classes"],
+        "kinds": categories["kinds"],
+        "channels": by_channel(region=region, period=period),
+        "colors": by_color(region=region, period=period),
+        "regions": by_region(region=region, period=period),
+        "departments": by_department(region=region, period=period),
+        "tiers": by_tier(region=region, period=period),
+        "trend": trend_get(region=region, period=period),
+    }

@@ -1,0 +1,64 @@
+import datetime as dt
+
+import factory
+import time_machine
+from django.utils import timezone
+
+from analytics.models import WarningThreshold
+from dispatch.events import event_write
+from intake.models import Case, Category
+
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"C{n:03d}")
+    name = factory.Sequence(lambda n: f"类别{n}")
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A registered case; pass `region`, `center`, `category`, `received_by`."""
+
+    class Meta:
+        model = Case
+
+    number = factory.Sequence(lambda n: f"T{n:08d}")
+    received_at = factory.LazyFunction(timezone.now)
+    channel = "walk_in"
+    summary = "邻里因排水沟堵塞发生争执"
+    description = "双方因院落排水问题多次争吵，请求社区调解。"
+    handling_center = factory.SelfAttribute("center")
+    handling_region = factory.SelfAttribute("center.region")
+
+
+class WarningThresholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WarningThreshold
+
+    scope = "region"
+    metric = "received"
+    color = "red"
+    threshold = 10
+
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """A moment on the centers' clock (UTC+8)."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=TZ)
+
+
+EVENT_TYPES = {"in_progress": "signed", "unresolved": "resolved"}
+
+
+def transition(case: Case, to: str, when: dt.datetime, **fields) -> None:
+    """Plays one lifecycle step at `when` the way dispatch's `_record` does, without its guards (so
+    tests can reach any state): the row changes, then dispatch's event writer records the CaseEvent
+    and calls the hooks in the same transaction. update() keeps status assignment inside dispatch."""
+    from_status = case.status
+    Case.objects.filter(pk=case.pk).update(status=to, **fields)
+    case.refresh_from_db()
+    with time_machine.travel(when, tick=False):
+        event_write(case, EVENT_TYPES.get(to, to), actor=None, from_status=from_status, to_status=to)
