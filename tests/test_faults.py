@@ -28,7 +28,7 @@ from dispatch.tests.factories import registered_case
 from intake import services as intake_services
 from intake.categories import categories_seed
 from intake.models import Case, CaseNumberSequence, CaseParty, Party
-from intake.tests.factories import party
+from intake.tests.factories import desk_form, party
 from tests.roles import HUAYANG
 from zhongxin.celery import app
 
@@ -247,23 +247,7 @@ def test_dropped_database_connection_during_desk_intake_shows_an_error_page(
     # given a clerk at the desk and a database that drops the connection as the registration is announced
     categories_seed()
     client.force_login(clerk)
-    data = {
-        "channel": "walk_in",
-        "matter_type": "dispute",
-        "category": "0104",
-        "region": HUAYANG,
-        "summary": "楼上漏水致楼下天花板受损",
-        "description": "申请人称楼上住户卫生间漏水两月未修。",
-        "involved_people": "2",
-        "parties-TOTAL_FORMS": "1",
-        "parties-INITIAL_FORMS": "0",
-        "parties-MIN_NUM_FORMS": "0",
-        "parties-MAX_NUM_FORMS": "50",
-        "parties-0-kind": "person",
-        "parties-0-role": "applicant",
-        "parties-0-name": "张伟",
-        "parties-0-phone": "13812345678",
-    }
+    data = desk_form()
     before = _counts()
     monkeypatch.setattr(
         intake_services.hooks, "case_registered", _terminating(intake_services.hooks.case_registered)

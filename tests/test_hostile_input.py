@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from intake.categories import categories_seed
 from intake.models import Attachment, Case, Party
-from intake.tests.factories import PDF, PNG, party
+from intake.tests.factories import PDF, PNG, desk_form, party
 from tests.browser import login, screenshot
 from tests.roles import HUAYANG
 
@@ -154,26 +154,6 @@ def test_excel_export_never_writes_a_formula(hostile, supervisor, client):
 
 MB = 1024 * 1024
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 512
-
-
-def desk_form(**files) -> dict:
-    return {
-        "channel": "walk_in",
-        "matter_type": "dispute",
-        "category": "0104",
-        "region": HUAYANG,
-        "summary": "楼上漏水致楼下天花板受损",
-        "description": "申请人称楼上住户卫生间漏水两月未修。",
-        "involved_people": "2",
-        "parties-TOTAL_FORMS": "1",
-        "parties-INITIAL_FORMS": "0",
-        "parties-MIN_NUM_FORMS": "0",
-        "parties-MAX_NUM_FORMS": "50",
-        "parties-0-kind": "person",
-        "parties-0-role": "applicant",
-        "parties-0-name": "张伟",
-        "parties-0-phone": "13812345678",
-    } | files
 
 
 @pytest.fixture

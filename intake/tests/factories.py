@@ -79,3 +79,24 @@ def register(*, actor, center: Center, **overrides) -> Case:
         "parties": [party("张伟"), party("李强", PartyRole.RESPONDENT)],
     } | overrides
     return case_register(actor=actor, center=center, **fields)
+
+
+def desk_form(**extra) -> dict:
+    """The desk form as a clerk posts it: a walk-in dispute in 华阳社区 with one applicant."""
+    return {
+        "channel": "walk_in",
+        "matter_type": "dispute",
+        "category": "0104",
+        "region": "220102001001",
+        "summary": "楼上漏水致楼下天花板受损",
+        "description": "申请人称楼上住户卫生间漏水两月未修。",
+        "involved_people": "2",
+        "parties-TOTAL_FORMS": "1",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "0",
+        "parties-MAX_NUM_FORMS": "50",
+        "parties-0-kind": "person",
+        "parties-0-role": "applicant",
+        "parties-0-name": "张伟",
+        "parties-0-phone": "13812345678",
+    } | extra
