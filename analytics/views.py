@@ -20,6 +20,7 @@ from analytics.periods import Period, PeriodError, current_month, period_default
 from analytics.permissions import ISSUE_REPORT, VIEW_DASHBOARD
 from analytics.services import report_issue
 from dispatch.choices import CaseStatus, TriageColor
+from grid.audit import audit_access
 from grid.models import Region
 from grid.selectors import region_in_jurisdiction
 from mediation.permissions import MediationPermission
@@ -175,6 +176,7 @@ def export_breakdowns(request: HttpRequest) -> HttpResponse:
     content = breakdowns_xlsx(
         dashboard=selectors.dashboard_get(region=region, period=period), title=f"{region.name} {period.label}"
     )
+    audit_access(request=request, obj=region, what=f"export:analytics_breakdowns:{period.code}")
     return _attachment(content, f"analytics-{region.code}-{period.code}.xlsx")
 
 
@@ -188,6 +190,7 @@ def export_cases(request: HttpRequest) -> HttpResponse:
         dimension=request.GET.get("dimension", ""),
         value=request.GET.get("value", ""),
     )
+    audit_access(request=request, obj=region, what=f"export:analytics_cases:{period.code}")
     return _attachment(cases_xlsx(cases=found), f"cases-{region.code}-{period.code}.xlsx")
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from grid.audit import audit_access
 from grid.models import Region
 from grid.selectors import jurisdiction_root, region_list_for_user, staff_profile_get
 from intake import selectors
@@ -297,6 +298,7 @@ def today_export(request: HttpRequest) -> HttpResponse:
     page = list(cases[:5000])
     selectors.with_parties_for(page)
     identities = _identities(request, page, context="intake.today_export")
+    audit_access(request=request, obj=request.user, what=f"export:today_cases:{len(page)}")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="today-{timezone.localdate():%Y%m%d}.csv"'
     response.write("\ufeff")

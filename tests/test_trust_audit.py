@@ -104,3 +104,21 @@ def test_the_audit_trail_is_append_only_in_postgresql(postgres, center):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM auditlog_logentry WHERE id = %s", [entry.pk])
+
+
+def test_every_export_is_recorded(client, supervisor):
+    client.force_login(supervisor)
+
+    client.get("/intake/today/export.csv")
+    client.get("/analytics/export/breakdowns.xlsx")
+    client.get("/analytics/export/cases.xlsx")
+
+    recorded = [
+        entry.changes["accessed"][0]
+        for entry in LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=supervisor).order_by("pk")
+    ]
+    assert [what.split(":")[1] for what in recorded] == [
+        "today_cases",
+        "analytics_breakdowns",
+        "analytics_cases",
+    ]
