@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 from dispatch import selectors, serializers, transitions
 from dispatch.exceptions import InvalidTransition, TransitionForbidden, TransitionInputError
 from dispatch.messages import error_message
+from intake.api import CanViewCases
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class CaseActionView(APIView):
 class CaseEventList(generics.ListAPIView):
     """The case's timeline (全流程), oldest first."""
 
+    permission_classes = [IsAuthenticated, CanViewCases]
     serializer_class = serializers.CaseEventSerializer
 
     def get_queryset(self):
@@ -92,6 +95,7 @@ class CaseEventList(generics.ListAPIView):
 
 
 class CaseDeadlineList(generics.ListAPIView):
+    permission_classes = [IsAuthenticated, CanViewCases]
     serializer_class = serializers.DeadlineSerializer
 
     def get_queryset(self):

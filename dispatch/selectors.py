@@ -11,14 +11,9 @@ from dispatch.models import OPEN_DEADLINE_STATES, CaseEvent, Deadline, Notificat
 from grid.models import Center
 from grid.selectors import jurisdiction_q
 from intake.models import Case
+from intake.selectors import case_visibility_q
 
 User = AbstractBaseUser | AnonymousUser
-
-
-def case_visibility_q(*, user: User, prefix: str = "") -> Q:
-    return jurisdiction_q(user=user, field=f"{prefix}region") | jurisdiction_q(
-        user=user, field=f"{prefix}handling_region"
-    )
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:

@@ -497,7 +497,7 @@ def case_suspend(case: Case, *, actor: Actor, reason: str, expected_version: int
 def case_resume(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """suspended → the state it was suspended in; paused clocks restart with their remaining time."""
     with transaction.atomic():
-        locked = _lock(case, expected_version)
+        locked = _lock(case, expected_version, actor=actor, permission=DispatchPermission.SUSPEND)
         suspended = _last_event(locked, (EventType.SUSPENDED,))
         if locked.status != S.SUSPENDED or suspended is None:
             raise InvalidTransition("invalid_transition")
@@ -659,12 +659,11 @@ def _record(
     (an extension request or decision). `apply` checks and changes the locked row and returns the extra
     fields it changed; `after` runs once the event exists (rows pointing at it, notifications)."""
     with transaction.atomic():
-        locked = _lock(case, expected_version)
+        locked = _lock(case, expected_version, actor=actor, permission=permission)
         from_status = locked.status
         allowed = to is None or to in ALLOWED[CaseStatus(from_status)]
         if not allowed or (sources is not None and from_status not in sources):
             raise InvalidTransition("invalid_transition", f"{from_status} → {to or from_status}")
-        guards.authorize(locked, actor, permission)
         fields = apply(locked) if apply else []
         if to is not None:
             locked.status = to
@@ -685,14 +684,17 @@ def _record(
     return locked
 
 
-def _lock(case: Case, expected_version: int | None) -> Case:
-    """Locks and re-reads the row; the caller's version (given, or the one it holds) must still be current."""
+def _lock(case: Case, expected_version: int | None, *, actor: Actor, permission: str) -> Case:
+    """Locks and re-reads the row; the caller's version (given, or the one it holds) must still be current
+    (the loser of a race is told its view is stale), then the actor must be allowed the step. Who may act
+    is checked before the status: a caller without the right is refused (403) whatever the case's state."""
     # No joins in the locking query: PostgreSQL re-checks a joined row after the wait and would drop a
     # case whose handling center just changed, instead of returning it for the version check.
     locked = Case.objects.select_for_update().get(pk=case.pk)
     version = case.version if expected_version is None else expected_version
     if locked.version != version:
         raise InvalidTransition("stale_version", f"version {version} is stale, now {locked.version}")
+    guards.authorize(locked, actor, permission)
     return locked
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dispatch import selectors, transitions
 from dispatch.choices import CaseStatus
-from dispatch.exceptions import DispatchError
+from dispatch.exceptions import DispatchError, TransitionForbidden
 from dispatch.forms import AssignForm, ReasonForm, TransferForm, TriageForm
 from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
@@ -22,6 +23,7 @@ from dispatch.routing import center_above, route_propose
 from dispatch.services import notifications_mark_read
 from dispatch.triage import propose_color
 from intake.models import Case
+from intake.permissions import IntakePermission
 
 
 @login_required
@@ -40,6 +42,7 @@ def triage_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required(DispatchPermission.TRIAGE, raise_exception=True)
 @require_POST
 def triage(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
@@ -146,6 +149,7 @@ def transfer(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@permission_required(IntakePermission.VIEW_CASE, raise_exception=True)
 def case_timeline(request: HttpRequest, number: str) -> HttpResponse:
     """全流程: every event of the case, with its clocks counting down."""
     case = selectors.case_get_for_user(user=request.user, number=number)
@@ -207,6 +211,9 @@ def _available_steps(case: Case, user) -> set[str]:
 def _run(request: HttpRequest, action: Callable[[], Case], done: str) -> bool:
     try:
         action()
+    except TransitionForbidden as error:
+        # Not a stale page but a step this user may not take: refused like any forbidden page.
+        raise PermissionDenied(error.code) from error
     except DispatchError as error:
         messages.error(request, error_message(error))
         return False

@@ -13,6 +13,8 @@ class IntakePermission:
     ADD_REPEAT_VISIT = "intake.add_repeatvisit"
     # See parties' ID numbers and phones unmasked; every showing is logged (IdentityView).
     VIEW_FULL_IDENTITY = "intake.view_full_identity"
+    # Invite someone outside the jurisdiction onto one case (an object grant, intake.services.case_invite).
+    INVITE = "intake.change_case"
 
 
 _REGISTER = {
@@ -47,6 +49,7 @@ ROLE_GRANTS: dict[Role, set[str]] = {
         "intake.view_repeatvisit",
         "intake.view_full_identity",
         "intake.view_identityview",
+        IntakePermission.INVITE,
     },
     # Admins keep the category taxonomy and can audit identity views; they do not read cases.
     Role.ADMIN: {

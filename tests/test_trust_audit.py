@@ -122,3 +122,36 @@ def test_every_export_is_recorded(client, supervisor):
         "analytics_breakdowns",
         "analytics_cases",
     ]
+
+
+def test_an_invitation_lets_a_user_outside_the_jurisdiction_see_one_case(supervisor, outsider, clerk, center):
+    from intake.selectors import case_list_for_user
+    from intake.services import case_invite
+    from intake.tests.factories import register
+
+    # given a township case that a 兰州 user cannot see
+    case = register(actor=clerk, center=center)
+    other = register(actor=clerk, center=center, summary="另一件")
+    assert not case_list_for_user(user=outsider).exists()
+
+    # when the supervisor invites them onto that one case
+    case_invite(actor=supervisor, case=case, invitee=outsider)
+
+    # then they see exactly that case, and the grant is in the audit trail
+    assert list(case_list_for_user(user=outsider)) == [case]
+    assert other not in case_list_for_user(user=outsider)
+    assert LogEntry.objects.filter(
+        content_type__model="userobjectpermission", action=LogEntry.Action.CREATE
+    ).exists()
+
+
+def test_only_a_user_who_may_invite_can_invite(clerk, outsider, center):
+    from django.core.exceptions import PermissionDenied
+
+    from intake.services import case_invite
+    from intake.tests.factories import register
+
+    case = register(actor=clerk, center=center)
+
+    with pytest.raises(PermissionDenied):
+        case_invite(actor=clerk, case=case, invitee=outsider)

@@ -168,6 +168,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "grid.CalendarOverride",
     {"model": "auth.User", "exclude_fields": ["password", "last_login"]},
     "auth.Group",
+    "guardian.UserObjectPermission",  # invitations onto single cases beyond a jurisdiction
 )
 
 LANGUAGE_CODE = "zh-hans"
