@@ -276,3 +276,17 @@ def test_two_mediators_claim_at_once_exactly_one_wins(postgres, org):
     assert case.status == "in_progress"
     assert case.assignee.username == next(name for name, result in results.items() if result == "won")
     assert case.events.filter(type="claimed").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_grid_worker_cannot_do_the_mediators_work_on_their_case(mediator, grid_worker):
+    # given a case the mediator is handling, in the grid worker's own village
+    record = _mediated(mediator)
+    case = Case.objects.get(pk=record.case_id)
+    # when / then: holding mediation permissions is not enough to act on someone else's case
+    with pytest.raises(TransitionForbidden):
+        mediation_start(case=case, actor=grid_worker, kind="peoples", committee="华阳社区人民调解委员会")
+    with pytest.raises(TransitionForbidden):
+        mediation_conclude(record=record, actor=grid_worker, outcome=MediationOutcome.WITHDRAWN)
+    record.refresh_from_db()
+    assert record.outcome == "" and case.mediations.count() == 1
