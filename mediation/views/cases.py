@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dispatch.choices import CaseStatus
@@ -33,7 +34,11 @@ from mediation.selectors import (
 from mediation.views.common import require_perm, run_service
 
 PAGE_SIZE = 50
-QUEUE_TITLES = {Queue.MINE: _("我的案件"), Queue.TEAM: _("本单位案件"), Queue.UNCLAIMED: _("待认领案件")}
+QUEUE_TITLES = {
+    Queue.MINE: gettext_lazy("我的案件"),
+    Queue.TEAM: gettext_lazy("本单位案件"),
+    Queue.UNCLAIMED: gettext_lazy("待认领案件"),
+}
 
 
 @login_required
