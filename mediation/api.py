@@ -95,6 +95,7 @@ class MediationStartView(APIView):
     def post(self, request: Request, number: str) -> Response:
         _require(request, MediationPermission.MEDIATE)
         case = case_get_for_user(user=request.user, number=number)
+        _require_case_mediator(request, case)
         data = _valid(serializers.MediationStartSerializer, request)
         return _run(
             lambda: services.mediation_start(case=case, actor=request.user, **data),
@@ -103,11 +104,20 @@ class MediationStartView(APIView):
         )
 
 
+def _require_case_mediator(request: Request, case, record=None) -> None:
+    # Checked before the body is validated: someone else's case is a 403 whatever they send.
+    try:
+        services.mediator_require(case, request.user, record)
+    except TransitionForbidden as error:
+        raise ApiPermissionDenied(str(error)) from None
+
+
 def _record(request: Request, number: str, pk: int):
     case = case_get_for_user(user=request.user, number=number)
     record = case.mediations.filter(pk=pk).first()
     if record is None:
         raise Http404
+    _require_case_mediator(request, case, record)
     return record
 
 
@@ -187,6 +197,7 @@ class CloseView(APIView):
     def post(self, request: Request, number: str) -> Response:
         _require(request, MediationPermission.MEDIATE)
         case = case_get_for_user(user=request.user, number=number)
+        _require_case_mediator(request, case)
         report_back = services.ReportBack(**_valid(serializers.ReportBackSerializer, request))
         return _run(
             lambda: services.case_close_with_report_back(

@@ -45,15 +45,15 @@ def _require_working(case: Case) -> None:
         raise MediationError(_("案件当前不在办理中，不能记录调解工作。"), conflict=True)
 
 
-def _require_mediator(case: Case, actor: AbstractBaseUser, record: MediationRecord | None = None) -> None:
-    """Mediation work is done by the person responsible for the case, or by the record's mediators:
+def mediator_require(case: Case, actor: AbstractBaseUser, record: MediationRecord | None = None) -> None:
+    """Mediation work is done by the person responsible for the case, or by its mediations' mediators:
     holding the mediator's permissions is not enough to act on someone else's case."""
     if actor.pk == case.assignee_id:
         return
-    if record is not None and (
-        actor.pk == record.mediator_id or record.co_mediators.filter(pk=actor.pk).exists()
-    ):
-        return
+    records = [record] if record is not None else list(case.mediations.all())
+    for candidate in records:
+        if actor.pk == candidate.mediator_id or candidate.co_mediators.filter(pk=actor.pk).exists():
+            return
     raise TransitionForbidden("not_assignee")
 
 
@@ -68,7 +68,7 @@ def mediation_start(
 ) -> MediationRecord:
     """Opens a mediation record on a case being handled, with the actor as presiding mediator."""
     _require_working(case)
-    _require_mediator(case, actor)
+    mediator_require(case, actor)
     if not committee.strip():
         raise MediationError(_("请填写调解组织。"), field="committee")
     record = MediationRecord.objects.create(
@@ -82,7 +82,7 @@ def session_record(
     *, record: MediationRecord, actor: AbstractBaseUser, held_at, place: str, participants: str, minutes: str
 ) -> MediationSession:
     """Adds a sitting with its minutes; refused once the mediation has an outcome."""
-    _require_mediator(record.case, actor, record)
+    mediator_require(record.case, actor, record)
     _require_working(record.case)
     if record.outcome:
         raise MediationError(_("调解已结束，不能再添加调解会记录。"), conflict=True)
@@ -102,7 +102,7 @@ def agreement_generate(*, record: MediationRecord, actor: AbstractBaseUser, term
     """Drafts the next version of the 调解协议书 from the case (parties, facts) and its latest session.
     At most one draft per record: the database refuses a second."""
     case = record.case
-    _require_mediator(case, actor, record)
+    mediator_require(case, actor, record)
     with transaction.atomic():
         locked = MediationRecord.objects.select_for_update().get(pk=record.pk)
         if locked.agreements.filter(state=AgreementState.DRAFT).exists():
@@ -129,7 +129,7 @@ def agreement_update(
     *, agreement: Agreement, actor: AbstractBaseUser, facts: str, terms: str, performance: str = ""
 ) -> Agreement:
     """Changes a draft's text. A final agreement is never edited: the update is refused, not applied."""
-    _require_mediator(agreement.record.case, actor, agreement.record)
+    mediator_require(agreement.record.case, actor, agreement.record)
     if not terms.strip():
         raise MediationError(_("协议内容不能为空。"), field="terms")
     changed = Agreement.objects.filter(pk=agreement.pk, state=AgreementState.DRAFT).update(
@@ -143,7 +143,7 @@ def agreement_update(
 
 def agreement_finalise(*, agreement: Agreement, actor: AbstractBaseUser) -> Agreement:
     """Draft -> final, once (compare-and-set): after this the row never changes."""
-    _require_mediator(agreement.record.case, actor, agreement.record)
+    mediator_require(agreement.record.case, actor, agreement.record)
     if not agreement.terms.strip():
         raise MediationError(_("协议内容为空，不能定稿。"), field="terms")
     changed = Agreement.objects.filter(pk=agreement.pk, state=AgreementState.DRAFT).update(
@@ -192,7 +192,7 @@ def mediation_conclude(
 ) -> MediationRecord:
     """Records the outcome and resolves the case through dispatch (resolved or unresolved).
     "By agreement" needs a final agreement; "failed" needs the next step the parties were guided to."""
-    _require_mediator(record.case, actor, record)
+    mediator_require(record.case, actor, record)
     if outcome not in MediationOutcome.values:
         raise MediationError(_("请选择调解结果。"), field="outcome")
     if (
@@ -233,7 +233,7 @@ class ReportBack:
 
 def case_close_with_report_back(*, case: Case, actor: AbstractBaseUser, report_back: ReportBack) -> Case:
     """Closes a resolved/unresolved case; refused without a recorded outcome or a report-back."""
-    _require_mediator(case, actor)
+    mediator_require(case, actor)
     if not case.mediations.exclude(outcome="").exists():
         raise MediationError(_("尚未记录调解结果，不能办结。"), field="outcome")
     if not report_back.method or not report_back.note.strip():

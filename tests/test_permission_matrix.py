@@ -217,18 +217,7 @@ MATRIX: dict[str, Probe] = {
 
 # Cells where the code does not yet do what the table says: (route, role, side) -> why. Each is run by
 # `test_known_gap` as a strict xfail, so fixing the code turns it red until the entry is removed.
-KNOWN_GAPS: dict[tuple[str, str, str], str] = {
-    (route, GRID, "inside"): "the view validates the request body before the handler check: the probe's "
-    "empty POST from a grid worker answers 400/302 (nothing changes); a complete request is refused by "
-    "mediation.services._require_mediator"
-    for route in (
-        "mediation_api:mediation-start",
-        "mediation_api:session",
-        "mediation_api:conclude",
-        "mediation_api:close",
-        "mediation:action",
-    )
-}
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 
 
 def _routes(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:

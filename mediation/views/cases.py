@@ -151,8 +151,18 @@ def action(request: HttpRequest, number: str, name: str) -> HttpResponse:
     permission, run = handler
     require_perm(request, permission)
     case = case_get_for_user(user=request.user, number=number)
+    if permission == MEDIATE:
+        _require_case_mediator(case, request.user)
     run(request, case)
     return redirect(reverse("mediation:workspace", kwargs={"number": case.number}) + f"#{name}")
+
+
+def _require_case_mediator(case, user) -> None:
+    # Checked before any form is read: someone else's case is a 403, not a form error.
+    try:
+        services.mediator_require(case, user)
+    except TransitionForbidden:
+        raise PermissionDenied from None
 
 
 def _form_or_message(request: HttpRequest, form) -> bool:
