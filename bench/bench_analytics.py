@@ -3,7 +3,7 @@ GROUP BY on the case table in the same run; writes the "Analytics" section of do
 
 Run by hand (not part of the test suite), against a PostgreSQL server it may create a database on:
 
-    .venv/bin/python bench/bench_analytics.py [--cases 1000000] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python -m bench.bench_analytics [--cases 1000000] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
 
 It drops and recreates the database `zx_bench_analytics`, migrates it, imports provinces 22 and 62 from
 ../shared/data/regions.csv.gz, opens a center at every province, city, county and township, and loads
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
+from bench.common import fresh_database, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 REGIONS = ROOT.parent / "shared" / "data" / "regions.csv.gz"
@@ -39,7 +39,7 @@ def main() -> None:
     if args.reuse:
         _django(re.sub(r"/[^/]*$", f"/{DB_NAME}", args.admin_url))
     else:
-        _django(_fresh_database(args.admin_url))
+        _django(fresh_database(args.admin_url, DB_NAME))
 
     from django.core.management import call_command
 
@@ -58,14 +58,7 @@ def main() -> None:
     results = _measure()
     section = _report(args.cases, timings, results)
     print(section)
-    _write_section(section)
-
-
-def _fresh_database(admin_url: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return re.sub(r"/[^/]*$", f"/{DB_NAME}", admin_url)
+    write_section("Analytics", section)
 
 
 def _django(url: str) -> None:
@@ -388,18 +381,6 @@ def _load_note(timings: dict[str, float]) -> str:
         f"Regions imported in {timings['regions']:.0f} s; cases and facts generated in SQL in "
         f"{timings['load']:.0f} s."
     )
-
-
-def _write_section(section: str) -> None:
-    """Replaces (or appends) the "## Analytics" section, leaving the other sections as they are."""
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## Analytics\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ and as raw SQL, in the same run; writes the "Deadline sweep" section of docs/ben
 
 Run by hand (not part of the test suite), against a PostgreSQL server it may create a database on:
 
-    .venv/bin/python bench/bench_sweep.py [--cases 1000000] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+    .venv/bin/python -m bench.bench_sweep [--cases 1000000] [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
 
 It drops and recreates the database `zx_bench_sweep`, migrates it, and bulk-loads rows with
 generate_series in SQL (one statement per table, no Python loop).
@@ -12,13 +12,12 @@ generate_series in SQL (one statement per table, no Python loop).
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import psycopg
+from bench.common import fresh_database, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "zx_bench_sweep"
@@ -31,7 +30,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    bench_url = _fresh_database(args.admin_url)
+    bench_url = fresh_database(args.admin_url, DB_NAME)
     _django(bench_url)
 
     from django.core.management import call_command
@@ -43,14 +42,7 @@ def main() -> None:
     results = _measure()
     section = _report(args.cases, load_seconds, results)
     print(section)
-    _write_section(section)
-
-
-def _fresh_database(admin_url: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return re.sub(r"/[^/]*$", f"/{DB_NAME}", admin_url)
+    write_section("Deadline sweep", section)
 
 
 def _django(url: str) -> None:
@@ -248,14 +240,6 @@ def _report(cases: int, load_seconds: float, results: dict) -> str:
             "",
         ]
     )
-
-
-def _write_section(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Deadline sweep\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ and the mediation queue; checks nothing was lost and writes the "Load test" sect
 Run by hand against a PostgreSQL server it may create a database on (tests/test_load.py runs the same
 driver, smaller, against the test server):
 
-    .venv/bin/python bench/load_intake.py [--clerks 20] [--per-clerk 100] [--workers 4]
+    .venv/bin/python -m bench.load_intake [--clerks 20] [--per-clerk 100] [--workers 4]
 
 It drops and recreates the database `zx_bench_load`, migrates it, creates centers, clerks and tokens,
 starts gunicorn on 127.0.0.1 and drives it with one thread and one HTTP session per clerk.
@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+
+from bench.common import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "zx_bench_load"
@@ -261,7 +263,7 @@ def main() -> None:
     print(result.summary(), checks)
     section = _report(args, result, checks, load_before)
     print(section)
-    _write_section(section)
+    write_section("Load test", section)
 
 
 def _free_port() -> int:
@@ -318,14 +320,6 @@ numbers missing, {checks["server_errors"]} server errors. `tests/test_load.py` r
 def _row(label: str, latencies: list[float], elapsed: float) -> str:
     p50, p95 = statistics.median(latencies) * 1000, LoadResult.p95(latencies) * 1000
     return f"| {label} | {len(latencies)} | {len(latencies) / elapsed:.1f}/s | {p50:.0f} ms | {p95:.0f} ms |"
-
-
-def _write_section(section: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    pattern = re.compile(r"^## Load test\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
