@@ -19,6 +19,12 @@ class Measure(models.TextChoices):
     RESPONDED_ON_TIME = "responded_on_time", _("30分钟内响应")
     # Taken over one tier up at least once; counted once per case (month first escalated).
     ESCALATED = "escalated", _("提级办理")
+    # 回访 recorded (month contacted); regions' totals only, like the two below.
+    FOLLOWED_UP = "followed_up", _("回访")
+    # 回访 where the resident was 满意 or 基本满意 (month contacted).
+    SATISFIED = "satisfied", _("回访满意")
+    # Later visits about an open case (month of the visit).
+    REPEAT_VISIT = "repeat_visit", _("重复来访")
 
 
 class Dimension(models.TextChoices):

@@ -31,6 +31,9 @@ class CaseFact(models.Model):
     closed_on_time = models.BooleanField(default=False)
     escalated_at = models.DateTimeField(null=True)
     is_open = models.BooleanField(default=True)
+    # Set by the minute sweep (analytics.rollup.facts_overdue_mark) once close_due_at has passed while
+    # the case was open; OpenCount.overdue counts the open facts that have it.
+    is_overdue = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -40,6 +43,18 @@ class CaseFact(models.Model):
                 fields=["tree_id", "lft", "close_due_at"],
                 condition=models.Q(is_open=True),
                 name="casefact_open_due",
+            ),
+            # The overdue sweep, and the few cases due since its last run that counts add to OpenCount.
+            models.Index(
+                fields=["close_due_at"],
+                condition=models.Q(is_open=True, is_overdue=False),
+                name="casefact_unswept",
+            ),
+            # The 三色清单 of a large region: its open cases of one colour, oldest first.
+            models.Index(
+                fields=["tree_id", "color", "received_at"],
+                condition=models.Q(is_open=True),
+                name="casefact_open_color",
             ),
         ]
 
@@ -64,6 +79,20 @@ class CaseCount(models.Model):
                 fields=["region", "dimension", "month", "measure", "value"], name="casecount_key"
             )
         ]
+
+
+class OpenCount(models.Model):
+    """Cases open now: per region, counted at the case's region and every ancestor like CaseCount, and
+    per kind above townships (kind_id ALL_KINDS = the region's total). `overdue` counts the open cases the
+    minute sweep has marked past their limit; selectors add the few due since its last run."""
+
+    region = models.ForeignKey("grid.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    kind_id = models.BigIntegerField()
+    open = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "kind_id"], name="opencount_key")]
 
 
 class WarningThreshold(models.Model):

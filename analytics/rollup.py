@@ -1,10 +1,13 @@
-"""The rollup: CaseFact (one row per case) and CaseCount (month x region x breakdown x measure -> n).
+"""The rollup: CaseFact (one row per case), CaseCount (month x region x breakdown x measure -> n) and
+OpenCount (region x kind -> open, overdue now).
 
 Counts change in the transaction that changes the case (lag zero): intake's registration hook and
 dispatch's transition hook call `rollup_case_registered` / `rollup_case_transitioned`, which rewrite the
-case's CaseFact and add `contribution(new) - contribution(old)` to CaseCount with one upsert
-(`n = n + excluded.n`), so concurrent changes to different cases never lose a count.
-`rollups_rebuild` recomputes every CaseCount row from the facts and the current case rows.
+case's CaseFact and add `contribution(new) - contribution(old)` (and the same for `open_contribution`)
+with one upsert (`n = n + excluded.n`), so concurrent changes to different cases never lose a count.
+A case's follow-ups and repeat visits add to its regions' totals as they are recorded (hooks too).
+Passing the close limit is no event: the minute sweep `facts_overdue_mark` marks those facts and counts
+them overdue. `rollups_rebuild` recomputes every count from the facts and the current case rows.
 """
 
 import datetime as dt
@@ -18,12 +21,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from analytics.choices import Dimension, Measure
-from analytics.models import CaseCount, CaseFact
+from analytics.models import CaseCount, CaseFact, OpenCount
 from dispatch.choices import CaseStatus
 from dispatch.models import CaseEvent
 from grid.calendar import add_working_days
 from grid.models import CalendarOverride, Region
-from intake.models import Case
+from intake.models import Case, RepeatVisit
+from mediation.choices import Satisfaction
+from mediation.models import FollowUp
 
 CLOSE_LIMIT_WORKING_DAYS = 5
 # Regions at this official level (townships) and below keep totals only; see `contribution`.
@@ -31,6 +36,10 @@ BREAKDOWN_LEVEL_LIMIT = 4
 RESPONSE_LIMIT = dt.timedelta(minutes=30)
 
 Key = tuple[dt.date, int, str, str, str]  # month, region id, dimension, value, measure
+OpenKey = tuple[int, int, str]  # region id, kind id, column ("open" or "overdue")
+ALL_KINDS = 0  # OpenCount.kind_id of a region's total
+OVERDUE_BATCH = 2000  # facts marked per transaction by the sweep
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 
 
 class TransitionEvent(Protocol):
@@ -137,6 +146,48 @@ def contribution(fact: CaseFact, ancestors: Iterable[tuple[int, int]]) -> Counte
     return counts
 
 
+def open_contribution(fact: CaseFact, ancestors: Iterable[tuple[int, int]]) -> Counter[OpenKey]:
+    """Every OpenCount cell an open fact adds one to: each ancestor's total and, above townships, its
+    kind; in the `overdue` column too once the sweep has marked it. A closed fact adds nothing."""
+    counts: Counter[OpenKey] = Counter()
+    if not fact.is_open:
+        return counts
+    columns = ("open", "overdue") if fact.is_overdue else ("open",)
+    for region_id, level in ancestors:
+        kinds = (ALL_KINDS, fact.kind_id) if level < BREAKDOWN_LEVEL_LIMIT else (ALL_KINDS,)
+        for kind in kinds:
+            for column in columns:
+                counts[(region_id, kind, column)] += 1
+    return counts
+
+
+def follow_up_measures(follow_up: FollowUp) -> list[tuple[str, dt.date]]:
+    month = month_of(follow_up.contacted_at)
+    satisfied = [(Measure.SATISFIED, month)] if follow_up.satisfaction in SATISFIED else []
+    return [(Measure.FOLLOWED_UP, month), *satisfied]
+
+
+def _record_measures(case_id: int) -> list[tuple[str, dt.date]]:
+    """(measure, month) of everything recorded about the case besides its lifecycle: each follow-up and
+    each repeat visit."""
+    found = [
+        m for follow_up in FollowUp.objects.filter(case_id=case_id) for m in follow_up_measures(follow_up)
+    ]
+    visits = RepeatVisit.objects.filter(case_id=case_id).values_list("received_at", flat=True)
+    return found + [(Measure.REPEAT_VISIT, month_of(moment)) for moment in visits]
+
+
+def record_contribution(
+    measures: Iterable[tuple[str, dt.date]], ancestors: list[tuple[int, int]]
+) -> Counter[Key]:
+    """The totals rows (every ancestor's) that follow-ups and repeat visits add one to."""
+    return Counter(
+        (month, region_id, str(Dimension.TOTAL), "", str(measure))
+        for measure, month in measures
+        for region_id, _level in ancestors
+    )
+
+
 def ancestors_of(region_id: int) -> list[tuple[int, int]]:
     region = Region.objects.get(pk=region_id)
     return list(region.get_ancestors(include_self=True).values_list("pk", "level"))
@@ -146,33 +197,44 @@ UPSERT_BATCH = 500  # rows per statement: 3,000 parameters, well inside SQLite's
 
 
 def _counts_add(delta: Counter[Key]) -> None:
-    """Adds `delta` with upserts; keys in a fixed order so concurrent transactions lock rows alike."""
-    rows = sorted((k, n) for k, n in delta.items() if n)
+    """Adds `delta` to CaseCount; keys in a fixed order so concurrent transactions lock rows alike."""
+    rows = sorted((key, (n,)) for key, n in delta.items() if n)
+    _upsert_add(CaseCount, ("month", "region_id", "dimension", "value", "measure"), ("n",), rows)
+
+
+def _open_add(delta: Counter[OpenKey]) -> None:
+    """Adds `delta` to OpenCount, one row per (region, kind) with both columns."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for (region_id, kind_id, column), n in delta.items():
+        cells.setdefault((region_id, kind_id), [0, 0])[column == "overdue"] += n
+    rows = sorted((key, tuple(ns)) for key, ns in cells.items() if any(ns))
+    _upsert_add(OpenCount, ("region_id", "kind_id"), ("open", "overdue"), rows)
+
+
+def _upsert_add(model, keys: tuple[str, ...], sums: tuple[str, ...], rows: list[tuple[tuple, tuple]]) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE adding each of `sums` to the stored row, in batches."""
+    table = model._meta.db_table
+    columns = ", ".join(keys + sums)
+    row_sql = "(" + ", ".join(["%s"] * (len(keys) + len(sums))) + ")"
+    adds = ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in sums)
     for start in range(0, len(rows), UPSERT_BATCH):
-        _upsert(rows[start : start + UPSERT_BATCH])
+        batch = rows[start : start + UPSERT_BATCH]
+        params = [p for key, ns in batch for p in (*key, *ns)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))} "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}",
+                params,
+            )
 
 
-def _upsert(rows: list[tuple[Key, int]]) -> None:
-    if not rows:
-        return
-    table = CaseCount._meta.db_table
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
-    params = [
-        p for (month, region, dim, value, measure), n in rows for p in (month, region, dim, value, measure, n)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (month, region_id, dimension, value, measure, n) VALUES {placeholders} "
-            "ON CONFLICT (region_id, dimension, month, measure, value) "
-            f"DO UPDATE SET n = {table}.n + excluded.n",
-            params,
-        )
-
-
-def _fact_save(old: Counter[Key], fact: CaseFact) -> None:
-    new = contribution(fact, ancestors_of(fact.region_id))
+def _fact_save(old: Counter[Key], old_open: Counter[OpenKey], fact: CaseFact) -> None:
+    ancestors = ancestors_of(fact.region_id)
+    new, new_open = contribution(fact, ancestors), open_contribution(fact, ancestors)
     new.subtract(old)
+    new_open.subtract(old_open)
     _counts_add(new)
+    _open_add(new_open)
     fact.save()
 
 
@@ -187,17 +249,69 @@ def rollup_case_transitioned(case: Case, event: TransitionEvent) -> None:
     _recount(case, event)
 
 
+def rollup_follow_up_recorded(follow_up: FollowUp) -> None:
+    """mediation hook: counts a follow-up and its satisfaction in the month contacted."""
+    _counts_add(record_contribution(follow_up_measures(follow_up), ancestors_of(follow_up.case.region_id)))
+
+
+def rollup_repeat_visit_added(visit: RepeatVisit) -> None:
+    """intake hook: counts a repeat visit in its month (inside the transaction that records it)."""
+    measures = [(Measure.REPEAT_VISIT, month_of(visit.received_at))]
+    _counts_add(record_contribution(measures, ancestors_of(visit.case.region_id)))
+
+
 def _recount(case: Case, event: TransitionEvent | None) -> None:
     with transaction.atomic():
         fact = CaseFact.objects.select_for_update().filter(case=case).first()
+        moved_from = None
         if fact is None:
-            fact, old = fact_new(case), Counter()
+            fact, old, old_open = fact_new(case), Counter(), Counter()
         else:
-            old = contribution(fact, ancestors_of(fact.region_id))
+            ancestors = ancestors_of(fact.region_id)
+            old, old_open = contribution(fact, ancestors), open_contribution(fact, ancestors)
+            moved_from = fact.region_id if fact.region_id != case.region_id else None
         fact_dimensions_refresh(fact, case)
         if event is not None:
             fact_apply_event(fact, case, event)
-        _fact_save(old, fact)
+        _fact_save(old, old_open, fact)
+        if moved_from is not None:
+            _records_move(case.pk, moved_from, case.region_id)
+
+
+def _records_move(case_id: int, from_region: int, to_region: int) -> None:
+    """A case placed in another region takes its follow-ups and repeat visits with it."""
+    measures = _record_measures(case_id)
+    delta = record_contribution(measures, ancestors_of(to_region))
+    delta.subtract(record_contribution(measures, ancestors_of(from_region)))
+    _counts_add(delta)
+
+
+def facts_overdue_mark(*, now: dt.datetime | None = None) -> int:
+    """The minute sweep: marks open facts whose close limit has passed and counts them overdue at every
+    ancestor, in batches of rows locked with skip_locked (a fact a transition holds is marked next time).
+    Returns how many it marked."""
+    now = now or timezone.now()
+    marked = 0
+    while True:
+        with transaction.atomic():
+            due = CaseFact.objects.select_for_update(skip_locked=True).filter(
+                is_open=True, is_overdue=False, close_due_at__lt=now
+            )
+            facts = list(due.only("pk", "region_id", "kind_id", "is_open", "is_overdue")[:OVERDUE_BATCH])
+            ancestors: dict[int, list[tuple[int, int]]] = {}
+            delta: Counter[OpenKey] = Counter()
+            for fact in facts:
+                if fact.region_id not in ancestors:
+                    ancestors[fact.region_id] = ancestors_of(fact.region_id)
+                fact.is_overdue = True
+                delta.update(
+                    k for k in open_contribution(fact, ancestors[fact.region_id]) if k[2] == "overdue"
+                )
+            CaseFact.objects.filter(pk__in=[fact.pk for fact in facts]).update(is_overdue=True)
+            _open_add(delta)
+        marked += len(facts)
+        if len(facts) < OVERDUE_BATCH:
+            return marked
 
 
 _MONTH = "date_trunc('month', {} AT TIME ZONE %(tz)s)::date"
@@ -267,6 +381,44 @@ JOIN rollup_ancestors a ON a.region_id = d.home_id
 GROUP BY 1, 2, 3, 4, 5
 """
 
+# Step 5: follow-ups and repeat visits, regions' totals only; mirrors `record_contribution`.
+_RECORD_COUNTS_SQL = f"""
+INSERT INTO analytics_casecount (month, region_id, dimension, value, measure, n)
+SELECT t.month, a.ancestor_id, 'total', '', t.measure, sum(t.n)
+FROM (
+  SELECT c.region_id, x.measure, x.month, count(*) AS n
+  FROM (
+    SELECT case_id, 'followed_up' AS measure, {_MONTH.format("contacted_at")} AS month FROM mediation_followup
+    UNION ALL
+    SELECT case_id, 'satisfied', {_MONTH.format("contacted_at")} FROM mediation_followup
+    WHERE satisfaction IN ({", ".join(f"'{value}'" for value in SATISFIED)})
+    UNION ALL
+    SELECT case_id, 'repeat_visit', {_MONTH.format("received_at")} FROM intake_repeatvisit
+  ) x JOIN intake_case c ON c.id = x.case_id
+  GROUP BY 1, 2, 3
+) t
+JOIN rollup_ancestors a ON a.region_id = t.region_id
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+# Step 6: OpenCount from the open facts, totals at every ancestor and kinds at every ancestor of the home;
+# mirrors `open_contribution`.
+_OPEN_COUNTS_SQL = f"""
+INSERT INTO analytics_opencount (region_id, kind_id, open, overdue)
+SELECT a.ancestor_id, {ALL_KINDS}, sum(t.open), sum(t.overdue)
+FROM (SELECT region_id, count(*) AS open, count(*) FILTER (WHERE is_overdue) AS overdue
+      FROM analytics_casefact WHERE is_open GROUP BY region_id) t
+JOIN rollup_ancestors a ON a.region_id = t.region_id
+GROUP BY 1
+UNION ALL
+SELECT a.ancestor_id, t.kind_id, sum(t.open), sum(t.overdue)
+FROM (SELECT h.home_id, f.kind_id, count(*) AS open, count(*) FILTER (WHERE f.is_overdue) AS overdue
+      FROM analytics_casefact f JOIN rollup_homes h ON h.region_id = f.region_id
+      WHERE f.is_open GROUP BY 1, 2) t
+JOIN rollup_ancestors a ON a.region_id = t.home_id
+GROUP BY 1, 2
+"""
+
 # The fold of `fact_apply_event` over each case's events, in SQL: the latest of the steps that set or
 # clear a moment decides it (e.g. resolved, unresolved or reopened for resolved_at).
 _LAST = "(array_agg({} ORDER BY at DESC, id DESC) FILTER (WHERE to_status IN ({})))[1]"
@@ -302,9 +454,9 @@ WHERE c.id = f.case_id
 
 
 def counts_rebuild_sql(cursor) -> None:
-    """All CaseCount rows from the facts in three statements (PostgreSQL; call inside a transaction).
-    The GROUP BYs sort tens of millions of rows at province scale: memory for them is raised for this
-    transaction only."""
+    """All CaseCount and OpenCount rows from the facts in a few statements (PostgreSQL; call inside a
+    transaction). The GROUP BYs sort tens of millions of rows at province scale: memory for them is
+    raised for this transaction only."""
     cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute("SET LOCAL jit = off")
     # Dropped here too: inside an enclosing transaction (a rebuild in a test) ON COMMIT has not come yet.
@@ -315,11 +467,14 @@ def counts_rebuild_sql(cursor) -> None:
     cursor.execute(_MEASURES_SQL, {"tz": settings.TIME_ZONE})
     cursor.execute("ANALYZE rollup_measures")
     cursor.execute(_COUNTS_SQL)
+    cursor.execute(_RECORD_COUNTS_SQL, {"tz": settings.TIME_ZONE})
+    cursor.execute(_OPEN_COUNTS_SQL)
 
 
 def rollups_rebuild() -> int:
     """Recomputes CaseCount from scratch: a fact for every case that has none, every fact refolded from
-    its case row and dispatch's CaseEvents, then all counts in one GROUP BY. Returns the row count."""
+    its case row and dispatch's CaseEvents, then all counts in one GROUP BY. Returns CaseCount's row
+    count."""
     with transaction.atomic():
         missing = Case.objects.filter(pk__in=_cases_without_fact()).select_related("region")
         overrides = calendar_overrides()
@@ -327,6 +482,7 @@ def rollups_rebuild() -> int:
             (fact_new(case, overrides) for case in missing.iterator()), batch_size=2000
         )
         CaseCount.objects.all().delete()
+        OpenCount.objects.all().delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(_REFOLD_SQL)
@@ -343,6 +499,7 @@ def _cases_without_fact():
 def _rebuild_in_python() -> None:
     """The same rebuild for databases without LATERAL (SQLite in `make run`); small data only."""
     total: Counter[Key] = Counter()
+    open_total: Counter[OpenKey] = Counter()
     ancestors: dict[int, list[tuple[int, int]]] = {}
     events = CaseEvent.objects.order_by("at", "pk")
     facts = CaseFact.objects.select_related("case__region", "case__handling_region")
@@ -351,7 +508,10 @@ def _rebuild_in_python() -> None:
         if fact.region_id not in ancestors:
             ancestors[fact.region_id] = ancestors_of(fact.region_id)
         total.update(contribution(fact, ancestors[fact.region_id]))
+        total.update(record_contribution(_record_measures(fact.case_id), ancestors[fact.region_id]))
+        open_total.update(open_contribution(fact, ancestors[fact.region_id]))
     _counts_add(total)
+    _open_add(open_total)
 
 
 def _fact_refold(fact: CaseFact) -> None:

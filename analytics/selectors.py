@@ -5,28 +5,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connection
-from django.db.models import Case as CaseWhen
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from analytics.choices import Dimension, Measure, WarningColor, WarningMetric, WarningScope
-from analytics.models import CaseCount, CaseFact, WarningThreshold
+from analytics.models import CaseCount, CaseFact, OpenCount, WarningThreshold
 from analytics.periods import Period, months_between
-from analytics.rollup import BREAKDOWN_LEVEL_LIMIT, contribution
+from analytics.rollup import ALL_KINDS, BREAKDOWN_LEVEL_LIMIT, contribution
 from dispatch.choices import TriageColor
 from grid.choices import RegionLevel
 from grid.models import Department, Region
 from grid.selectors import jurisdiction_root, region_in_jurisdiction, subtree_q
 from intake.choices import Channel
-from intake.models import Case, Category, RepeatVisit
-from mediation.choices import Satisfaction
-from mediation.models import FollowUp
+from intake.models import Case, Category
 
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
 DIMENSION_FILTERS = {
     "kind": "category_id",
     "class": "category__parent_id",
@@ -88,6 +83,9 @@ def _region_sums(
     ]
 
 
+TOTALS_ONLY = {"followed_up", "satisfied", "repeat_visit"}
+
+
 @dataclass
 class Figures:
     received: int = 0
@@ -97,13 +95,17 @@ class Figures:
     closed_on_time: int = 0
     responded_on_time: int = 0
     escalated: int = 0
+    # Regions' totals only (not broken down): left out of as_dict, summary_get shows them.
+    followed_up: int = 0
+    satisfied: int = 0
+    repeat_visit: int = 0
 
     def add(self, measure: str, n: int) -> None:
         setattr(self, measure, getattr(self, measure) + n)
 
     def as_dict(self) -> dict:
         return {
-            **self.__dict__,
+            **{key: n for key, n in self.__dict__.items() if key not in TOTALS_ONLY},
             "resolution_rate": _rate(self.resolved, self.received),
             "cohort_resolution_rate": _rate(self.received_resolved, self.received),
             "closed_on_time_rate": _rate(self.closed_on_time, self.closed),
@@ -123,8 +125,18 @@ def _figures(region: Region, period: Period) -> Figures:
 
 
 def overdue_count(*, region: Region, now: dt.datetime | None = None) -> int:
-    """Open cases past the 5-working-day limit now, from the facts' partial index."""
-    return _open_facts(region).filter(close_due_at__lt=now or timezone.now()).count()
+    """Open cases past the 5-working-day limit now: the region's OpenCount plus those due since the
+    sweep's last run."""
+    row = OpenCount.objects.filter(region=region, kind_id=ALL_KINDS).first()
+    return (row.overdue if row else 0) + len(_unswept_overdue(region, now or timezone.now()))
+
+
+def _unswept_overdue(region: Region, now: dt.datetime) -> list[tuple[int, int]]:
+    """(lft, kind id) of the open facts in the subtree past their limit that the minute sweep has not
+    marked yet: those due since its last run (more only while it is not running), from a partial index."""
+    return list(
+        _open_facts(region).filter(is_overdue=False, close_due_at__lt=now).values_list("lft", "kind_id")
+    )
 
 
 def _open_facts(region: Region) -> QuerySet[CaseFact]:
@@ -132,13 +144,6 @@ def _open_facts(region: Region) -> QuerySet[CaseFact]:
     return CaseFact.objects.filter(
         is_open=True, tree_id=region.tree_id, lft__gte=region.lft, lft__lte=region.rght
     )
-
-
-def repeat_visit_count(*, region: Region, period: Period) -> int:
-    first, end = _period_bounds(period)
-    return RepeatVisit.objects.filter(
-        subtree_q(region, field="case__region"), received_at__gte=first, received_at__lt=end
-    ).count()
 
 
 def _period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
@@ -152,26 +157,18 @@ def _month_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.dateti
     return dt.datetime.combine(first, dt.time(), tzinfo=tz), dt.datetime.combine(end, dt.time(), tzinfo=tz)
 
 
-def satisfaction_rate(*, region: Region, period: Period) -> float | None:
-    """满意率: follow-ups in the period rated 满意 or 基本满意, over all follow-ups in the period."""
-    first, end = _period_bounds(period)
-    visits = FollowUp.objects.filter(
-        subtree_q(region, field="case__region"), contacted_at__gte=first, contacted_at__lt=end
-    )
-    counts = visits.aggregate(total=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)))
-    return _rate(counts["satisfied"], counts["total"])
-
-
 def summary_get(*, region: Region, period: Period) -> dict:
-    """Headline figures for the period, the previous period and the same period a year earlier."""
+    """Headline figures for the period, the previous period and the same period a year earlier.
+    满意率: follow-ups in the period rated 满意 or 基本满意, over all follow-ups in the period."""
     result = {}
     for key, each in (("current", period), ("previous", period.previous()), ("year_ago", period.year_ago())):
+        figures = _figures(region, each)
         result[key] = {
-            **_figures(region, each).as_dict(),
-            "repeat_visits": repeat_visit_count(region=region, period=each),
+            **figures.as_dict(),
+            "repeat_visits": figures.repeat_visit,
+            "satisfaction_rate": _rate(figures.satisfied, figures.followed_up),
         }
     result["current"]["overdue_now"] = overdue_count(region=region)
-    result["current"]["satisfaction_rate"] = satisfaction_rate(region=region, period=period)
     return result
 
 
@@ -297,46 +294,36 @@ def _minus_months(month: dt.date, count: int) -> dt.date:
 
 def attention_cases(*, region: Region, limit: int = 50) -> list[Case]:
     """Open cases past the limit in the subtree, red first, oldest first: the 三色清单's case list.
-    Ranked on the narrow fact rows (colour is on the fact), then only `limit` cases are read."""
-    ranked = (
-        _open_facts(region)
-        .filter(close_due_at__lt=timezone.now())
-        .order_by(_color_order(), "received_at")
-        .values_list("case_id", flat=True)[:limit]
-    )
-    ids = list(ranked)
+    One colour at a time over the fact rows' (tree, colour, received) index, so a province reads about
+    `limit` rows rather than all its open cases; then only `limit` cases are read."""
+    now, ids = timezone.now(), []
+    for color in ATTENTION_ORDER:
+        late = _open_facts(region).filter(color=color, close_due_at__lt=now).order_by("received_at")
+        ids += late.values_list("case_id", flat=True)[: limit - len(ids)]
+        if len(ids) == limit:
+            break
     cases = Case.objects.filter(pk__in=ids).select_related("category", "region").in_bulk()
     return [cases[pk] for pk in ids if pk in cases]
 
 
-def _color_order() -> CaseWhen:
-    return CaseWhen(
-        When(color=TriageColor.RED, then=Value(0)),
-        When(color=TriageColor.YELLOW, then=Value(1)),
-        When(color=TriageColor.BLUE, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
+# Red first; "" is a case not triaged yet.
+ATTENTION_ORDER = (TriageColor.RED, TriageColor.YELLOW, TriageColor.BLUE, "")
 
 
-_OVERDUE_BY_CHILD_SQL = """
-SELECT ch.code, x.late, x.total
-FROM grid_region ch
-CROSS JOIN LATERAL (
-  SELECT count(*) FILTER (WHERE f.close_due_at < %(now)s) AS late, count(*) AS total
-  FROM analytics_casefact f
-  WHERE f.is_open AND f.tree_id = ch.tree_id AND f.lft BETWEEN ch.lft AND ch.rght
-) x
-WHERE ch.parent_id = %(parent)s
-"""
-
-
-def overdue_by_child(*, region: Region) -> dict[str, tuple[int, int]]:
-    """Per region one tier below: (overdue open cases, open cases) now, in one query over the facts'
-    partial index (one range scan per child)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_OVERDUE_BY_CHILD_SQL, {"now": timezone.now(), "parent": region.pk})
-        return {code: (late, total) for code, late, total in cursor.fetchall()}
+def overdue_by_child(*, region: Region, now: dt.datetime | None = None) -> dict[str, tuple[int, int]]:
+    """Per region one tier below: (overdue open cases, open cases) now, from the children's OpenCount
+    rows plus those due since the sweep's last run."""
+    children = list(Region.objects.filter(parent=region).values_list("pk", "code", "lft", "rght"))
+    stored = {
+        row.region_id: (row.overdue, row.open)
+        for row in OpenCount.objects.filter(region_id__in=[c[0] for c in children], kind_id=ALL_KINDS)
+    }
+    counts = {code: list(stored.get(pk, (0, 0))) for pk, code, _lft, _rght in children}
+    for lft, _kind in _unswept_overdue(region, now or timezone.now()):
+        code = next((code for _pk, code, low, high in children if low <= lft <= high), None)
+        if code is not None:
+            counts[code][0] += 1
+    return {code: (late, open_) for code, (late, open_) in counts.items()}
 
 
 def case_list_for_dashboard(
@@ -433,13 +420,21 @@ def _entry(rules: list[WarningThreshold], values: dict, scope: str, row: dict) -
 
 
 def _overdue_by_kind(region: Region) -> dict[str, tuple[int, int]]:
+    """Per kind: (overdue open cases, open cases) now in the subtree. Above townships from OpenCount plus
+    those due since the sweep's last run; a township's or village's few open cases are counted directly."""
     now = timezone.now()
-    counts = (
-        _open_facts(region)
-        .values("kind_id")
-        .annotate(open=Count("pk"), late=Count("pk", filter=Q(close_due_at__lt=now)))
-    )
-    return {str(row["kind_id"]): (row["late"], row["open"]) for row in counts}
+    if region.level >= BREAKDOWN_LEVEL_LIMIT:
+        counts = (
+            _open_facts(region)
+            .values("kind_id")
+            .annotate(open=Count("pk"), late=Count("pk", filter=Q(close_due_at__lt=now)))
+        )
+        return {str(row["kind_id"]): (row["late"], row["open"]) for row in counts}
+    rows = OpenCount.objects.filter(region=region).exclude(kind_id=ALL_KINDS)
+    found = {str(row.kind_id): [row.overdue, row.open] for row in rows}
+    for _lft, kind_id in _unswept_overdue(region, now):
+        found.setdefault(str(kind_id), [0, 0])[0] += 1
+    return {kind: (late, open_) for kind, (late, open_) in found.items()}
 
 
 def dashboard_get(*, region: Region, period: Period) -> dict:

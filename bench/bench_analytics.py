@@ -27,6 +27,7 @@ REGIONS = ROOT.parent / "shared" / "data" / "regions.csv.gz"
 DB_NAME = "zx_bench_analytics"
 REPEATS = 20
 MONTH, QUARTER = "2026-10", "2026-Q3"
+LOAD_CHUNK = 1_000_000  # cases per INSERT, so a 10-million load reports progress
 
 
 def main() -> None:
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--reuse", action="store_true", help="keep the cases loaded by an earlier run")
     parser.add_argument("--no-rebuild", action="store_true", help="with --reuse: keep the rollup too")
+    parser.add_argument("--load-only", action="store_true", help="stop after loading the cases")
     args = parser.parse_args()
     if args.reuse:
         _django(re.sub(r"/[^/]*$", f"/{DB_NAME}", args.admin_url))
@@ -53,6 +55,14 @@ def main() -> None:
         started = time.perf_counter()
         _load_cases(args.cases)
         timings["load"] = time.perf_counter() - started
+        print(f"bench: loaded {args.cases:,} cases in {timings['load']:.0f} s", flush=True)
+    if args.load_only:
+        return
+    if not _records_loaded():
+        started = time.perf_counter()
+        _load_records()
+        timings["records"] = time.perf_counter() - started
+    _mark_overdue()
     if not args.no_rebuild:
         timings["rebuild"] = _rebuild()
     results = _measure()
@@ -162,18 +172,26 @@ def _load_cases(cases: int) -> None:
         villages = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM bench_kind")
         kinds = cursor.fetchone()[0]
-        cursor.execute(
-            f"""
-            INSERT INTO intake_case ({", ".join(columns)})
-            SELECT {", ".join(expressions)}
-            FROM (SELECT g, 1 + floor(random() * %(villages)s)::int AS vi, random() AS r1, random() AS r2,
-                         random() AS r3, random() AS r4
-                  FROM generate_series(1, %(cases)s) g) s
-            JOIN bench_village v ON v.rn = s.vi
-            JOIN bench_kind k ON k.rn = floor(power(s.r1, 2.5) * %(kinds)s)::int""",
-            {"villages": villages, "kinds": kinds, "cases": cases, "user": user.pk},
-        )
-        cursor.execute("""
+        for first in range(1, cases + 1, LOAD_CHUNK):
+            last = min(first + LOAD_CHUNK - 1, cases)
+            cursor.execute(
+                f"""
+                INSERT INTO intake_case ({", ".join(columns)})
+                SELECT {", ".join(expressions)}
+                FROM (SELECT g, 1 + floor(random() * %(villages)s)::int AS vi, random() AS r1,
+                             random() AS r2, random() AS r3, random() AS r4
+                      FROM generate_series(%(first)s, %(last)s) g) s
+                JOIN bench_village v ON v.rn = s.vi
+                JOIN bench_kind k ON k.rn = floor(power(s.r1, 2.5) * %(kinds)s)::int""",
+                {"villages": villages, "kinds": kinds, "first": first, "last": last, "user": user.pk},
+            )
+            print(f"bench: {last:,} cases", flush=True)
+        cursor.execute(_FACTS_SQL)
+        cursor.execute("UPDATE analytics_casefact SET resolved_level = NULL WHERE resolved_at IS NULL")
+        cursor.execute("ANALYZE")
+
+
+_FACTS_SQL = """
             INSERT INTO analytics_casefact (case_id, region_id, tree_id, lft, kind_id, channel, color,
                 department_id, received_at, close_due_at, first_response_at, resolved_at, resolved_level,
                 closed_at, closed_on_time, escalated_at, is_open)
@@ -195,9 +213,59 @@ def _load_cases(cases: int) -> None:
               FROM (SELECT id, random() AS a, random() AS b, random() AS c, random() AS d, random() AS e,
                            random() AS f FROM intake_case) s
               JOIN intake_case c ON c.id = s.id JOIN grid_region r ON r.id = c.region_id
-            ) x""")
-        cursor.execute("UPDATE analytics_casefact SET resolved_level = NULL WHERE resolved_at IS NULL")
-        cursor.execute("ANALYZE")
+            ) x"""
+
+
+def _records_loaded() -> bool:
+    from mediation.models import FollowUp
+
+    return FollowUp.objects.exists()
+
+
+def _load_records() -> None:
+    """Follow-ups on 80% of the cases closed at least ten days ago, one to ten days after closing (78%
+    满意, 17% 基本满意, 5% 不满意), and one to three repeat visits on 6% of cases within three weeks."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    user = get_user_model().objects.get(username="bench")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO mediation_followup (case_id, method, contacted_at, contact_person, note,
+                satisfaction, recurred, reopened, recorded_by_id, created_at)
+            SELECT case_id, 'phone', closed_at + (1 + 9 * d) * interval '1 day', '申请人', '',
+                   CASE WHEN r < 0.78 THEN 'satisfied' WHEN r < 0.95 THEN 'basic' ELSE 'dissatisfied' END,
+                   false, false, %(user)s, now()
+            FROM (SELECT case_id, closed_at, random() AS p, random() AS d, random() AS r
+                  FROM analytics_casefact WHERE closed_at < now() - interval '10 days') f
+            WHERE p < 0.8""",
+            {"user": user.pk},
+        )
+        cursor.execute(
+            """
+            INSERT INTO intake_repeatvisit (case_id, channel, received_by_id, received_at, note)
+            SELECT case_id, channel, %(user)s, received_at + random() * interval '21 days', ''
+            FROM (SELECT case_id, channel, received_at, random() AS p, random() AS q
+                  FROM analytics_casefact) f
+            CROSS JOIN LATERAL generate_series(1, 1 + floor(q * 3)::int)
+            WHERE p < 0.06 AND received_at < now() - interval '21 days'""",
+            {"user": user.pk},
+        )
+        cursor.execute("ANALYZE mediation_followup")
+        cursor.execute("ANALYZE intake_repeatvisit")
+
+
+def _mark_overdue() -> None:
+    """What the minute sweep (analytics.rollup.facts_overdue_mark) keeps true, done for the generated
+    facts in one statement: open facts past their limit are marked overdue."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE analytics_casefact SET is_overdue = true "
+            "WHERE is_open AND NOT is_overdue AND close_due_at < now()"
+        )
 
 
 def _rebuild() -> float:
@@ -375,11 +443,24 @@ def _rebuild_note(timings: dict[str, float], rows: int, size: str) -> str:
 
 
 def _load_note(timings: dict[str, float]) -> str:
-    if "load" not in timings:
-        return "Cases and facts as loaded by an earlier run (`--reuse`)."
-    return (
+    loaded = (
         f"Regions imported in {timings['regions']:.0f} s; cases and facts generated in SQL in "
         f"{timings['load']:.0f} s."
+        if "load" in timings
+        else "Cases and facts as loaded by an earlier run (`--reuse`)."
+    )
+    if "records" in timings:
+        loaded += f" Follow-ups and repeat visits generated in {timings['records']:.0f} s."
+    return loaded + _records_note()
+
+
+def _records_note() -> str:
+    from intake.models import RepeatVisit
+    from mediation.models import FollowUp
+
+    return (
+        f" {FollowUp.objects.count():,} follow-ups and {RepeatVisit.objects.count():,} repeat visits "
+        "(counted in the rollup like everything else)."
     )
 
 

@@ -18,6 +18,7 @@ from dispatch.services import center_supervisors, notify_all
 from dispatch.transitions import case_close, case_follow_up, case_reopen, case_resolve
 from grid.models import Department
 from intake.models import Case
+from mediation import hooks
 from mediation.choices import (
     RESOLVED_OUTCOMES,
     AgreementState,
@@ -318,6 +319,7 @@ def follow_up_record(
         )
         payload = {"follow_up": follow_up.pk, "satisfaction": satisfaction, "recurred": recurred}
         case_follow_up(case, actor=actor, payload=payload)
+        hooks.follow_up_recorded(follow_up)
         if follow_up.needs_review:
             transaction.on_commit(lambda: _ask_supervisors_to_review(follow_up))
     return follow_up

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.periods import period_parse
+from analytics.selectors import summary_get
 from intake import hooks
 from intake.choices import Channel, MatterType, PartyRole
 from intake.models import Attachment, Case, CaseNumberSequence, CaseParty, Category, Party, RepeatVisit
@@ -292,6 +294,19 @@ def test_a_repeat_visit_counts_on_the_case(clerk, center):
     assert visit.received_by == clerk and visit.note == "再次来电催问进度"
     assert RepeatVisit.objects.filter(case=case).count() == 2
     assert Case.objects.count() == 1
+
+
+def test_a_repeat_visit_counts_in_the_analysis_of_its_month(clerk, center):
+    # given a registered case
+    case = register(actor=clerk, center=center)
+
+    # when a repeat visit is recorded
+    case_add_repeat_visit(actor=clerk, case=case, channel=Channel.PHONE, note="")
+
+    # then the county's figures for this month count it (analytics' hook, same transaction)
+    county = case.region.get_ancestors().get(level=3)
+    figures = summary_get(region=county, period=period_parse(f"{timezone.localdate():%Y-%m}"))
+    assert figures["current"]["repeat_visits"] == 1
 
 
 def test_a_repeat_visit_on_a_closed_case_is_refused(clerk, center):

@@ -255,6 +255,7 @@ CELERY_TASK_QUEUES = (
 CELERY_TASK_ROUTES = {
     "dispatch.sweep_deadlines": {"queue": CELERY_SWEEP_QUEUE},
     "mediation.sweep_notices": {"queue": CELERY_SWEEP_QUEUE},
+    "analytics.mark_overdue": {"queue": CELERY_SWEEP_QUEUE},
     "grid.check_holiday_calendar": {"queue": CELERY_SWEEP_QUEUE},
 }
 CELERY_TASK_ACKS_LATE = True
@@ -268,6 +269,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": 60.0},
     # The same net for supervision notices whose reply is overdue (per-notice tasks are the fast path).
     "sweep-notices": {"task": "mediation.sweep_notices", "schedule": 60.0},
+    # Counts cases overdue in the dashboards' open-case rollup once their 5-working-day limit passes.
+    "mark-overdue": {"task": "analytics.mark_overdue", "schedule": 60.0},
     # Admins are told early when the official holiday calendar does not know next year yet.
     "check-holiday-calendar": {"task": "grid.check_holiday_calendar", "schedule": crontab(hour=8, minute=0)},
 }

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analytics.tests.factories import CaseFactory, CategoryFactory, at, transition
+from analytics.tests.factories import CaseFactory, CategoryFactory, at, follow_up, repeat_visit, transition
 from intake.hooks import case_registered
 
 NANGUAN, NANLING, ZIQIANG = "220102000000", "220102001000", "220102002000"
@@ -75,4 +75,10 @@ def dataset(org, supervisor, categories):
 
     e = register(org, supervisor, JIUQUAN, c["boundary"], at(2026, 7, 10, 9, 0))
     f = register(org, supervisor, HUAYANG, c["boundary"], at(2026, 7, 31, 23, 50))
+
+    follow_up(d, at(2026, 7, 6, 10, 0), "dissatisfied", supervisor)
+    follow_up(a, at(2026, 8, 10, 10, 0), "basic", supervisor)
+    repeat_visit(c_, at(2026, 7, 18, 9, 0))
+    repeat_visit(f, at(2026, 8, 2, 9, 0))
+    repeat_visit(e, at(2026, 7, 12, 9, 0))
     return {"a": a, "b": b, "c": c_, "d": d, "e": e, "f": f}

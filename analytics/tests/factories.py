@@ -6,7 +6,10 @@ from django.utils import timezone
 
 from analytics.models import WarningThreshold
 from dispatch.events import event_write
-from intake.models import Case, Category
+from intake.hooks import repeat_visit_added
+from intake.models import Case, Category, RepeatVisit
+from mediation.hooks import follow_up_recorded
+from mediation.models import FollowUp
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -53,7 +56,7 @@ def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.da
 EVENT_TYPES = {"in_progress": "signed", "unresolved": "resolved"}
 
 
-def transition(case: Case, to: str, when: dt.datetime, **fields) -> None:
+def transition(case: Case, to: str, when: dt.datetime, payload: dict | None = None, **fields) -> None:
     """Plays one lifecycle step at `when` the way dispatch's `_record` does, without its guards (so
     tests can reach any state): the row changes, then dispatch's event writer records the CaseEvent
     and calls the hooks in the same transaction. update() keeps status assignment inside dispatch."""
@@ -61,4 +64,30 @@ def transition(case: Case, to: str, when: dt.datetime, **fields) -> None:
     Case.objects.filter(pk=case.pk).update(status=to, **fields)
     case.refresh_from_db()
     with time_machine.travel(when, tick=False):
-        event_write(case, EVENT_TYPES.get(to, to), actor=None, from_status=from_status, to_status=to)
+        event_write(
+            case, EVENT_TYPES.get(to, to), actor=None, from_status=from_status, to_status=to, payload=payload
+        )
+
+
+def follow_up(case: Case, when: dt.datetime, satisfaction: str, recorded_by) -> FollowUp:
+    """A 回访 as mediation's follow_up_record writes it: the record, the followed_up step, the hook."""
+    record = FollowUp.objects.create(
+        case=case,
+        method="phone",
+        contacted_at=when,
+        contact_person="申请人",
+        satisfaction=satisfaction,
+        recorded_by=recorded_by,
+    )
+    transition(case, "followed_up", when, payload={"follow_up": record.pk, "satisfaction": satisfaction})
+    follow_up_recorded(record)
+    return record
+
+
+def repeat_visit(case: Case, when: dt.datetime) -> RepeatVisit:
+    """A 重复来访 as intake's repeat_visit_record writes it: the row, then the hook, in one transaction."""
+    visit = RepeatVisit.objects.create(
+        case=case, channel="walk_in", received_by=case.received_by, received_at=when
+    )
+    repeat_visit_added(visit)
+    return visit

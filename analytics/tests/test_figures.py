@@ -7,6 +7,7 @@ C 北安社区 相邻 red, received 07-15, signed for after 10 min, escalated tw
   resolved 07-20 at the city, still open.
 D 华阳社区 received 06-30 23:30 Beijing time (June, though 15:30 UTC), resolved and closed 07-02.
 E 兰州 (outside 南关区). F 华阳社区 received 07-31 23:50 Beijing time, nothing since: open and overdue.
+Follow-ups: D 07-06 不满意, A 08-10 基本满意. Repeat visits: C 07-18, F 08-02, E 07-12 (兰州).
 """
 
 import pytest
@@ -46,6 +47,7 @@ def test_county_july_summary_counts_each_case_in_the_month_of_each_step(dataset,
     assert july["responded_on_time"] == 2  # A and C; B took an hour, F was never signed for
     assert july["escalated"] == 2
     assert july["overdue_now"] == 2  # C and F are open past their limit
+    assert (july["repeat_visits"], july["satisfaction_rate"]) == (1, 0.0)  # C's visit; D 不满意
     assert figures["previous"]["received"] == 1  # D, June
     assert figures["year_ago"]["received"] == 0
 
@@ -57,6 +59,8 @@ def test_quarter_and_next_month_count_the_case_resolved_after_its_month(dataset,
     quarter = summary_get(region=region, period=period_parse("2026-Q3"))["current"]
 
     assert (august["received"], august["resolved"], august["closed_on_time"]) == (0, 1, 1)
+    assert (august["repeat_visits"], august["satisfaction_rate"]) == (1, 100.0)  # F's visit; A 基本满意
+    assert (quarter["repeat_visits"], quarter["satisfaction_rate"]) == (2, 50.0)
     assert (quarter["received"], quarter["resolved"], quarter["closed"], quarter["closed_on_time"]) == (
         4,
         3,

@@ -7,17 +7,22 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.models import CaseCount, CaseFact
-from analytics.rollup import _rebuild_in_python, rollups_rebuild
+from analytics.models import CaseCount, CaseFact, OpenCount
+from analytics.rollup import _rebuild_in_python, facts_overdue_mark, rollups_rebuild
 from analytics.tests.conftest import BEIAN, HENGAN, HUAYANG, JIUQUAN, NANGUAN, NANLING, register
-from analytics.tests.factories import at, transition
+from analytics.tests.factories import at, follow_up, repeat_visit, transition
 
 
 def snapshot() -> dict:
-    return {
+    """Every non-zero count: CaseCount's by month, OpenCount's open and overdue now."""
+    counts = {
         (row.month, row.region_id, row.dimension, row.value, row.measure): row.n
         for row in CaseCount.objects.exclude(n=0)
     }
+    for row in OpenCount.objects.all():
+        for column in ("open", "overdue"):
+            counts[(None, row.region_id, "open_now", str(row.kind_id), column)] = getattr(row, column)
+    return {key: n for key, n in counts.items() if n}
 
 
 def test_rebuild_gives_the_live_numbers_for_the_fixed_data_set(dataset, postgres):
@@ -34,8 +39,10 @@ def test_rebuild_gives_the_live_numbers_for_the_fixed_data_set(dataset, postgres
 def test_python_rebuild_for_sqlite_gives_the_live_numbers(dataset, monkeypatch):
     # given counts kept live, and more rows than one upsert statement takes
     monkeypatch.setattr("analytics.rollup.UPSERT_BATCH", 7)
+    facts_overdue_mark()
     live = snapshot()
     CaseCount.objects.all().delete()
+    OpenCount.objects.all().delete()
 
     # when
     _rebuild_in_python()
@@ -69,6 +76,9 @@ operation = st.one_of(
     st.tuples(st.just("color"), st.integers(0, 2), st.sampled_from(["red", "yellow", "blue"])),
     st.tuples(st.just("reclassify"), st.integers(0, 2), st.sampled_from(["marriage", "support", "boundary"])),
     st.tuples(st.just("move"), st.integers(0, 2), st.sampled_from(REGION_CODES)),
+    st.tuples(st.just("sweep"), st.integers(0, 2), st.just("")),
+    st.tuples(st.just("follow_up"), st.integers(0, 2), st.sampled_from(["satisfied", "dissatisfied"])),
+    st.tuples(st.just("visit"), st.integers(0, 2), st.just("")),
 )
 
 
@@ -95,7 +105,13 @@ def test_live_rollup_equals_a_recount_after_random_operations(
     org, supervisor, categories, postgres, registrations, operations
 ):
     with transaction.atomic():
-        # given cases changed by random steps, triage, reclassification and moves, days apart
+        # given cases changed by random steps, triage, reclassification and moves, days apart, with sweeps,
+        # follow-ups and repeat visits between them
+        records = {
+            "sweep": lambda case, moment, _: facts_overdue_mark(now=moment),
+            "follow_up": lambda case, moment, choice: follow_up(case, moment, choice, supervisor),
+            "visit": lambda case, moment, _: repeat_visit(case, moment),
+        }
         cases = [
             register(org, supervisor, code, categories[kind], at(2026, 6, 20, 9))
             for code, kind in registrations
@@ -103,6 +119,9 @@ def test_live_rollup_equals_a_recount_after_random_operations(
         for step_no, (kind, target, choice) in enumerate(operations, start=1):
             moment = at(2026, 6, 20, 9) + dt.timedelta(days=4 * step_no, minutes=7 * step_no)
             case = cases[target % len(cases)]
+            if kind in ("sweep", "follow_up", "visit"):
+                records[kind](case, moment, choice)
+                continue
             fields = {
                 "step": {},
                 "color": {"color": choice},

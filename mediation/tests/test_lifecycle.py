@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from analytics.periods import period_parse
+from analytics.selectors import summary_get
 from dispatch.exceptions import InvalidTransition, TransitionForbidden
 from dispatch.transitions import case_claim
 from intake.models import Case
@@ -190,6 +192,19 @@ def _follow_up(case, actor, satisfaction, recurred=False) -> FollowUp:
         satisfaction=satisfaction,
         recurred=recurred,
     )
+
+
+@pytest.mark.django_db
+def test_follow_up_counts_in_the_analysis_of_its_month(mediator):
+    # given a closed case
+    case = _closed(mediator)
+
+    # when the resident is reached and is 基本满意
+    _follow_up(case, mediator, Satisfaction.BASIC)
+
+    # then the village's figures for this month count one follow-up, satisfied (analytics' hook)
+    figures = summary_get(region=case.region, period=period_parse(f"{timezone.localdate():%Y-%m}"))
+    assert figures["current"]["satisfaction_rate"] == 100.0
 
 
 @pytest.mark.django_db
