@@ -10,4 +10,6 @@ urlpatterns = [
     path("export/cases.xlsx", views.export_cases, name="export_cases"),
     path("report/", views.report, name="report"),
     path("report/<int:pk>/", views.report_issued, name="report_issued"),
+    path("report.pdf", views.report_pdf, name="report_pdf"),
+    path("report/<int:pk>.pdf", views.report_issued_pdf, name="report_issued_pdf"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from analytics import selectors
 from analytics.exports import breakdowns_xlsx, cases_xlsx
 from analytics.models import ReportIssue
+from analytics.pdf import PdfUnavailable, report_pdf_render
 from analytics.periods import Period, PeriodError, current_month, period_default, period_parse
 from analytics.permissions import ISSUE_REPORT, VIEW_DASHBOARD
 from analytics.services import report_issue
@@ -211,36 +212,74 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("报告已签发：%(number)s") % {"number": issued.number})
         return redirect("analytics:report_issued", pk=issued.pk)
+    return render(request, "analytics/report.html", _live_report(request, region, period))
+
+
+def _live_report(request: HttpRequest, region: Region, period: Period) -> dict:
     figures = selectors.dashboard_get(region=region, period=period)
     figures["warnings"] = selectors.warnings_get(region=region, period=period)["groups"]
-    return render(
-        request,
-        "analytics/report.html",
-        {
-            "region": region,
-            "period_label": period.label,
-            "period": period,
-            "figures": figures,
-            "can_issue": request.user.has_perm(ISSUE_REPORT),
-            "issued": ReportIssue.objects.filter(region=region, period=period.code).order_by("-issued_at"),
-        },
-    )
+    return {
+        "region": region,
+        "period_label": period.label,
+        "period": period,
+        "figures": figures,
+        "can_issue": request.user.has_perm(ISSUE_REPORT),
+        "issued": ReportIssue.objects.filter(region=region, period=period.code).order_by("-issued_at"),
+        "pdf_url": f"{reverse('analytics:report_pdf')}?{_query(region, period)}",
+        "html_url": f"{reverse('analytics:report')}?{_query(region, period)}",
+    }
+
+
+@login_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The live (unissued) report as a PDF."""
+    region, period = _scope(request)
+    audit_access(request=request, obj=region, what=f"export:analytics_report_pdf:{period.code}")
+    return _pdf(request, _live_report(request, region, period), f"report-{region.code}-{period.code}.pdf")
 
 
 @login_required
 def report_issued(request: HttpRequest, pk: int) -> HttpResponse:
+    issued = _issued_report(request, pk)
+    return render(request, "analytics/report.html", _issued_context(issued))
+
+
+@login_required
+def report_issued_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    issued = _issued_report(request, pk)
+    audit_access(request=request, obj=issued, what="export:analytics_report_pdf")
+    filename = f"report-{issued.region.code}-{issued.year}-{issued.sequence}.pdf"
+    return _pdf(request, _issued_context(issued), filename)
+
+
+def _issued_report(request: HttpRequest, pk: int) -> ReportIssue:
     if not request.user.has_perm(VIEW_DASHBOARD):
         raise PermissionDenied
     issued = get_object_or_404(ReportIssue.objects.select_related("region", "issued_by"), pk=pk)
     if not region_in_jurisdiction(user=request.user, region=issued.region):
         raise Http404
-    return render(
-        request,
-        "analytics/report.html",
-        {
-            "region": issued.region,
-            "period_label": issued.figures["period_label"],
-            "figures": issued.figures,
-            "report": issued,
-        },
-    )
+    return issued
+
+
+def _issued_context(issued: ReportIssue) -> dict:
+    return {
+        "region": issued.region,
+        "period_label": issued.figures["period_label"],
+        "figures": issued.figures,
+        "report": issued,
+        "pdf_url": reverse("analytics:report_issued_pdf", args=[issued.pk]),
+        "html_url": reverse("analytics:report_issued", args=[issued.pk]),
+    }
+
+
+def _pdf(request: HttpRequest, context: dict, filename: str) -> HttpResponse:
+    try:
+        content = report_pdf_render(context=context)
+    except PdfUnavailable:
+        messages.error(
+            request, _("本服务器未安装PDF排版组件（Pango），请使用“打印”另存为PDF，或联系管理员。")
+        )
+        return redirect(context["html_url"])
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename={filename}"
+    return response

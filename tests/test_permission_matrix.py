@@ -213,6 +213,8 @@ MATRIX: dict[str, Probe] = {
     "analytics:export_cases": page(DASHBOARD, query=IN_REGION),
     "analytics:report": page(DASHBOARD, query=IN_REGION),
     "analytics:report_issued": page(DASHBOARD, kwargs={"pk": Ref("report")}),
+    "analytics:report_pdf": page(DASHBOARD, query=IN_REGION),
+    "analytics:report_issued_pdf": page(DASHBOARD, kwargs={"pk": Ref("report")}),
 }
 
 # Cells where the code does not yet do what the table says: (route, role, side) -> why. Each is run by
