@@ -73,19 +73,19 @@ def test_a_failing_listener_rolls_everything_back(clerk, center, monkeypatch):
     def boom(case):
         raise RuntimeError("dispatch is down")
 
-    monkeypatch.setattr(hooks, "_case_registered", [boom])
+    monkeypatch.setattr(hooks.registration, "listeners", [boom])
 
     with pytest.raises(RuntimeError):
         register(actor=clerk, center=center)
 
     assert not Case.objects.exists() and not Party.objects.exists()
-    monkeypatch.setattr(hooks, "_case_registered", [])
+    monkeypatch.setattr(hooks.registration, "listeners", [])
     assert register(actor=clerk, center=center).number.endswith("-000001")
 
 
 def test_listeners_hear_every_registration_inside_the_transaction(clerk, center, monkeypatch):
     heard = []
-    monkeypatch.setattr(hooks, "_case_registered", [lambda case: heard.append((case.number, case.pk))])
+    monkeypatch.setattr(hooks.registration, "listeners", [lambda case: heard.append((case.number, case.pk))])
 
     case = register(actor=clerk, center=center)
 
@@ -152,7 +152,7 @@ def test_attachments_are_stored_through_the_storage_api(clerk, center, media):
 
 
 def test_files_of_a_failed_registration_are_removed(clerk, center, media, monkeypatch):
-    monkeypatch.setattr(hooks, "_case_registered", [lambda case: 1 / 0])
+    monkeypatch.setattr(hooks.registration, "listeners", [lambda case: 1 / 0])
 
     with pytest.raises(ZeroDivisionError):
         register(actor=clerk, center=center, attachments=[png()])

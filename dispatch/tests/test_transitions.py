@@ -352,7 +352,7 @@ def test_listeners_get_every_event_inside_the_transaction(center, clerk, regions
         case = registered_case(center=center, received_by=clerk, region=regions[HUAYANG])
         transitions.case_triage(case, actor=supervisor, color="blue")
     finally:
-        hooks._listeners.remove(listener)
+        hooks.transitions.listeners.remove(listener)
     # then
     assert seen == [(case.pk, "registered"), (case.pk, "triaged")]
 

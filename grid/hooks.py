@@ -1,0 +1,23 @@
+"""The one mechanism behind every app's hooks. An upstream app owns a Hook and calls `send` inside its own
+transaction; a downstream app `connect`s a callback in its AppConfig.ready(). Dependencies keep pointing
+one way and the flow stays explicit (no Django signals); a failing callback rolls the caller back."""
+
+from collections.abc import Callable
+from typing import Generic, ParamSpec
+
+P = ParamSpec("P")
+
+
+class Hook(Generic[P]):
+    def __init__(self) -> None:
+        self.listeners: list[Callable[P, None]] = []
+
+    def connect(self, listener: Callable[P, None]) -> Callable[P, None]:
+        """Registers `listener`; usable as a decorator. Registering twice is a no-op."""
+        if listener not in self.listeners:
+            self.listeners.append(listener)
+        return listener
+
+    def send(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        for listener in self.listeners:
+            listener(*args, **kwargs)
