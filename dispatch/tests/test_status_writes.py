@@ -1,4 +1,4 @@
-"""The lifecycle has one writer: nothing outside dispatch/transitions.py assigns a case's status."""
+"""The lifecycle has one writer: nothing outside dispatch/transitions/ assigns a case's status."""
 
 import re
 from pathlib import Path
@@ -9,14 +9,14 @@ APPS = ("grid", "intake", "dispatch", "mediation", "analytics", "zhongxin")
 STATUS_WRITE = re.compile(
     r"(case|locked)\w*\.status\s*=(?!=)|Case\.objects\b.*\.update\([^)]*\bstatus\s*=", re.IGNORECASE
 )
-WRITER = ROOT / "dispatch" / "transitions.py"
+WRITERS = ROOT / "dispatch" / "transitions"
 
 
 def status_writes() -> list[str]:
     found = []
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
-            if path == WRITER or "migrations" in path.parts or "tests" in path.parts:
+            if WRITERS in path.parents or "migrations" in path.parts or "tests" in path.parts:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
                 if STATUS_WRITE.search(line):
@@ -38,4 +38,5 @@ def test_the_pattern_catches_writes_and_not_comparisons():
 
 def test_the_writer_itself_is_found_by_the_pattern():
     # guards against a pattern that silently matches nothing
-    assert any(STATUS_WRITE.search(line) for line in WRITER.read_text(encoding="utf-8").splitlines())
+    lines = (WRITERS / "core.py").read_text(encoding="utf-8").splitlines()
+    assert any(STATUS_WRITE.search(line) for line in lines)

@@ -1,0 +1,69 @@
+"""The case lifecycle: one transition table and one function per step, all through `_transition`.
+
+Every step, inside one transaction: locks the case row and re-reads it, refuses a stale version or a
+step the table does not allow (InvalidTransition) or an actor without the permission or jurisdiction
+(TransitionForbidden), applies its changes, bumps `version`, saves with update_fields, writes one
+CaseEvent, sets or cancels deadlines and queues notifications and timers on commit. This package is the
+only writer of Case.status, color, handling_center/region, assignee and assigned_department.
+
+The table and `_record` live in core; the steps in handling (where the case is), moves (escalation,
+transfer, suspension) and extensions. Import them from here.
+"""
+
+from dispatch.transitions.core import (
+    ACTIVE,
+    ALLOWED,
+    ESCALATABLE,
+)
+from dispatch.transitions.extensions import (
+    case_request_extension,
+    extension_decide,
+)
+from dispatch.transitions.handling import (
+    RETURN_WINDOW,
+    case_arbitrate,
+    case_assign,
+    case_claim,
+    case_close,
+    case_follow_up,
+    case_registered,
+    case_reopen,
+    case_resolve,
+    case_return,
+    case_send_back,
+    case_sign,
+    case_triage,
+)
+from dispatch.transitions.moves import (
+    ESCALATION_CANCELS,
+    case_escalate,
+    case_resume,
+    case_suspend,
+    case_transfer,
+)
+
+__all__ = [
+    "ALLOWED",
+    "ACTIVE",
+    "ESCALATABLE",
+    "RETURN_WINDOW",
+    "case_registered",
+    "case_triage",
+    "case_assign",
+    "case_sign",
+    "case_return",
+    "case_arbitrate",
+    "case_claim",
+    "case_resolve",
+    "case_close",
+    "case_send_back",
+    "case_follow_up",
+    "case_reopen",
+    "ESCALATION_CANCELS",
+    "case_escalate",
+    "case_transfer",
+    "case_suspend",
+    "case_resume",
+    "case_request_extension",
+    "extension_decide",
+]

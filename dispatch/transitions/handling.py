@@ -1,0 +1,355 @@
+"""The steps of handling a case where it is: triage, assignment, signing for or returning it, claiming,
+resolving, closing, sending back, following up and reopening."""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from dispatch import deadlines, guards
+from dispatch.choices import (
+    ArbitrationDecision,
+    DeadlineKind,
+    EventType,
+    NotificationKind,
+    TriageColor,
+)
+from dispatch.events import event_write
+from dispatch.exceptions import InvalidTransition, TransitionInputError
+from dispatch.models import CaseEvent
+from dispatch.permissions import DispatchPermission
+from dispatch.services import case_responsible_users, center_supervisors, notify_all
+from dispatch.transitions.core import (
+    Actor,
+    S,
+    _hand_to,
+    _handler_payload,
+    _last_event,
+    _notify_assigned,
+    _returned_handlers,
+    _start_handling,
+    _transition,
+)
+from dispatch.triage import propose_color
+from grid.models import Department
+from intake.models import Case
+
+RETURN_WINDOW = dt.timedelta(hours=24)
+
+
+def case_registered(case: Case) -> None:
+    """intake's registration hook: writes the "registered" event and starts the respond and classify
+    clocks, inside the registration's transaction."""
+    event_write(case, EventType.REGISTERED, actor=case.received_by, to_status=case.status)
+    deadlines.deadline_start(case, DeadlineKind.RESPOND, start=case.received_at)
+    deadlines.deadline_start(case, DeadlineKind.CLASSIFY, start=case.received_at)
+
+
+def case_triage(
+    case: Case, *, actor: Actor, color: str, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """registered|reopened → triaged. Records the proposed and the chosen colour; overriding the proposal
+    needs a reason. Meets the classify clock."""
+    if color not in TriageColor.values:
+        raise TransitionInputError("color", "invalid_color")
+
+    def apply(locked: Case) -> list[str]:
+        proposed, reasons = propose_color(locked)
+        if color != proposed and not reason.strip():
+            raise TransitionInputError("reason", "override_needs_reason")
+        payloads["proposed"], payloads["chosen"] = proposed, color
+        payloads["rules"] = [r.as_dict() for r in reasons]
+        locked.color = color
+        deadlines.deadline_meet(locked, DeadlineKind.CLASSIFY)
+        return ["color"]
+
+    payloads: dict = {}
+    return _transition(
+        case,
+        S.TRIAGED,
+        actor=actor,
+        event_type=EventType.TRIAGED,
+        permission=DispatchPermission.TRIAGE,
+        reason=reason,
+        payload=payloads,
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.REGISTERED, S.REOPENED}),
+    )
+
+
+def case_assign(
+    case: Case,
+    *,
+    actor: Actor,
+    department: Department | None = None,
+    assignee: AbstractBaseUser | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """triaged|escalated → assigned: names the responsible unit and/or person and tells them."""
+    if department is None and assignee is None:
+        raise TransitionInputError("assignee", "unit_or_person_required")
+
+    def apply(locked: Case) -> list[str]:
+        guards.check_handlers_in_scope(actor, department, assignee)
+        return _hand_to(locked, department, assignee)
+
+    return _transition(
+        case,
+        S.ASSIGNED,
+        actor=actor,
+        event_type=EventType.ASSIGNED,
+        permission=DispatchPermission.ASSIGN,
+        reason=reason,
+        payload=_handler_payload(department, assignee),
+        apply=apply,
+        after=_notify_assigned,
+        expected_version=expected_version,
+        sources=frozenset({S.TRIAGED, S.ESCALATED}),
+    )
+
+
+def case_sign(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
+    """assigned → in_progress (签收): meets the respond clock and starts the handling (close) clock."""
+
+    def apply(locked: Case) -> list[str]:
+        guards.require_handler(locked, actor)
+        fields = [] if locked.assignee_id else _hand_to(locked, locked.assigned_department, actor)
+        _start_handling(locked, owner=locked.assignee)
+        return fields
+
+    return _transition(
+        case,
+        S.IN_PROGRESS,
+        actor=actor,
+        event_type=EventType.SIGNED,
+        permission=DispatchPermission.HANDLE,
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.ASSIGNED}),
+    )
+
+
+def case_return(case: Case, *, actor: Actor, reason: str, expected_version: int | None = None) -> Case:
+    """assigned → triaged (退单): within RETURN_WINDOW of the assignment, with a reason; the dispatching
+    center's supervisors are told to arbitrate."""
+    if not reason.strip():
+        raise TransitionInputError("reason", "reason_required")
+
+    def apply(locked: Case) -> list[str]:
+        guards.require_handler(locked, actor)
+        assigned = _last_event(locked, (EventType.ASSIGNED, EventType.ARBITRATED))
+        if assigned is None or timezone.now() - assigned.at > RETURN_WINDOW:
+            raise InvalidTransition("return_window_passed")
+        payloads.update(_handler_payload(locked.assigned_department, locked.assignee))
+        return _hand_to(locked, None, None)
+
+    payloads: dict = {}
+    return _transition(
+        case,
+        S.TRIAGED,
+        actor=actor,
+        event_type=EventType.RETURNED,
+        permission=DispatchPermission.HANDLE,
+        reason=reason,
+        payload=payloads,
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.ASSIGNED}),
+        after=lambda locked, event: notify_all(
+            center_supervisors(locked.handling_center), NotificationKind.RETURNED, case=locked
+        ),
+    )
+
+
+def case_arbitrate(
+    case: Case,
+    *,
+    actor: Actor,
+    decision: str,
+    department: Department | None = None,
+    assignee: AbstractBaseUser | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """triaged → assigned after a return: reassign to another unit/person, or insist on the returning one."""
+    if decision not in ArbitrationDecision.values:
+        raise TransitionInputError("decision", "invalid_decision")
+    if decision == ArbitrationDecision.REASSIGN and department is None and assignee is None:
+        raise TransitionInputError("assignee", "unit_or_person_required")
+
+    def apply(locked: Case) -> list[str]:
+        returned = _last_event(locked, (EventType.RETURNED, EventType.TRIAGED, EventType.ARBITRATED))
+        if returned is None or returned.type != EventType.RETURNED:
+            raise InvalidTransition("no_return_to_arbitrate")
+        if decision == ArbitrationDecision.INSIST:
+            target = _returned_handlers(returned)
+        else:
+            guards.check_handlers_in_scope(actor, department, assignee)
+            target = (department, assignee)
+        payloads.update(decision=decision, **_handler_payload(*target))
+        return _hand_to(locked, *target)
+
+    payloads: dict = {}
+    return _transition(
+        case,
+        S.ASSIGNED,
+        actor=actor,
+        event_type=EventType.ARBITRATED,
+        permission=DispatchPermission.ASSIGN,
+        reason=reason,
+        payload=payloads,
+        apply=apply,
+        after=_notify_assigned,
+        expected_version=expected_version,
+        sources=frozenset({S.TRIAGED}),
+    )
+
+
+def case_claim(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
+    """triaged|assigned with nobody responsible → in_progress with the actor responsible (认领).
+    Of two claims at once exactly one wins; the other gets InvalidTransition."""
+
+    def apply(locked: Case) -> list[str]:
+        if locked.assignee_id is not None:
+            raise InvalidTransition("already_claimed")
+        fields = _hand_to(locked, locked.assigned_department, actor)
+        _start_handling(locked, owner=actor)
+        return fields
+
+    return _transition(
+        case,
+        S.IN_PROGRESS,
+        actor=actor,
+        event_type=EventType.CLAIMED,
+        permission=DispatchPermission.HANDLE,
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.TRIAGED, S.ASSIGNED}),
+    )
+
+
+def case_resolve(
+    case: Case,
+    *,
+    actor: Actor,
+    resolved: bool,
+    outcome: str,
+    payload: dict | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """in_progress → resolved|unresolved, with the outcome code (e.g. "agreement", "litigation")."""
+    if not outcome.strip():
+        raise TransitionInputError("outcome", "outcome_required")
+
+    def apply(locked: Case) -> list[str]:
+        guards.require_handler(locked, actor)
+        return []
+
+    return _transition(
+        case,
+        S.RESOLVED if resolved else S.UNRESOLVED,
+        actor=actor,
+        event_type=EventType.RESOLVED,
+        permission=DispatchPermission.HANDLE,
+        payload={**(payload or {}), "outcome": outcome, "resolved": resolved},
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.IN_PROGRESS}),
+    )
+
+
+def case_close(case: Case, *, actor: Actor, report_back: dict, expected_version: int | None = None) -> Case:
+    """resolved|unresolved → closed after reporting back (办结反馈): meets the close clock and starts the
+    follow-up clock (10 working days)."""
+    if not report_back:
+        raise TransitionInputError("report_back", "report_back_required")
+
+    def apply(locked: Case) -> list[str]:
+        guards.require_handler(locked, actor)
+        deadlines.deadline_meet(locked, DeadlineKind.CLOSE)
+        deadlines.deadline_start(locked, DeadlineKind.FOLLOW_UP, owner=locked.assignee or actor)
+        return []
+
+    return _transition(
+        case,
+        S.CLOSED,
+        actor=actor,
+        event_type=EventType.CLOSED,
+        permission=DispatchPermission.HANDLE,
+        payload={"report_back": report_back},
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.RESOLVED, S.UNRESOLVED}),
+    )
+
+
+def case_send_back(case: Case, *, actor: Actor, reason: str, expected_version: int | None = None) -> Case:
+    """closed → in_progress: a supervisor's review finds the closing wanting; a new close clock starts."""
+    if not reason.strip():
+        raise TransitionInputError("reason", "reason_required")
+
+    def apply(locked: Case) -> list[str]:
+        deadlines.deadlines_cancel(locked, (DeadlineKind.FOLLOW_UP,))
+        deadlines.deadline_start(locked, DeadlineKind.CLOSE, owner=locked.assignee)
+        return []
+
+    def after(locked: Case, event: CaseEvent) -> None:
+        notify_all(case_responsible_users(locked), NotificationKind.SENT_BACK, case=locked)
+
+    return _transition(
+        case,
+        S.IN_PROGRESS,
+        actor=actor,
+        event_type=EventType.SENT_BACK,
+        permission=DispatchPermission.REVIEW,
+        reason=reason,
+        apply=apply,
+        after=after,
+        expected_version=expected_version,
+        sources=frozenset({S.CLOSED}),
+    )
+
+
+def case_follow_up(case: Case, *, actor: Actor, payload: dict, expected_version: int | None = None) -> Case:
+    """closed → followed_up (回访): meets the follow-up clock."""
+
+    def apply(locked: Case) -> list[str]:
+        deadlines.deadline_meet(locked, DeadlineKind.FOLLOW_UP)
+        return []
+
+    return _transition(
+        case,
+        S.FOLLOWED_UP,
+        actor=actor,
+        event_type=EventType.FOLLOWED_UP,
+        permission=DispatchPermission.HANDLE,
+        payload=payload,
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.CLOSED}),
+    )
+
+
+def case_reopen(case: Case, *, actor: Actor, reason: str, expected_version: int | None = None) -> Case:
+    """closed|followed_up → reopened: the case is classified again, so its classify clock restarts."""
+    if not reason.strip():
+        raise TransitionInputError("reason", "reason_required")
+
+    def apply(locked: Case) -> list[str]:
+        deadlines.deadlines_cancel(locked, (DeadlineKind.FOLLOW_UP,))
+        deadlines.deadline_start(locked, DeadlineKind.CLASSIFY)
+        return _hand_to(locked, None, None)
+
+    return _transition(
+        case,
+        S.REOPENED,
+        actor=actor,
+        event_type=EventType.REOPENED,
+        permission=DispatchPermission.REVIEW,
+        reason=reason,
+        apply=apply,
+        expected_version=expected_version,
+        sources=frozenset({S.CLOSED, S.FOLLOWED_UP}),
+    )

@@ -1,0 +1,166 @@
+"""Steps that move a case out of its center's hands or stop its clocks: escalation up the tier tree,
+transfer out of the dispute procedure, suspension and resumption."""
+
+from django.db import transaction
+
+from dispatch import deadlines
+from dispatch.choices import (
+    CaseStatus,
+    DeadlineKind,
+    EventType,
+    NotificationKind,
+    TransferTarget,
+)
+from dispatch.exceptions import InvalidTransition, TransitionInputError
+from dispatch.models import CaseEvent, Escalation
+from dispatch.permissions import DispatchPermission
+from dispatch.routing import center_above
+from dispatch.services import center_supervisors, notify_all
+from dispatch.transitions.core import (
+    ACTIVE,
+    ESCALATABLE,
+    Actor,
+    S,
+    _hand_to,
+    _last_event,
+    _lock,
+    _transition,
+)
+from intake.models import Case
+
+# Clocks of the tier below stop when the case goes up; the higher center gets its own closing clock.
+ESCALATION_CANCELS = (DeadlineKind.RESPOND, DeadlineKind.CLASSIFY, DeadlineKind.CLOSE)
+
+
+def case_escalate(
+    case: Case,
+    *,
+    actor: Actor = None,
+    reason: str,
+    automatic: bool = False,
+    expected_version: int | None = None,
+) -> Case:
+    """Any open state → escalated (提级): the nearest center up the tier tree takes the case into its queue
+    with a fresh close clock; the lower center keeps read access (the case region stays in its subtree)
+    and is notified. Records an Escalation row."""
+    if not reason.strip():
+        raise TransitionInputError("reason", "reason_required")
+    moved: dict = {}
+
+    def apply(locked: Case) -> list[str]:
+        higher = center_above(locked.handling_region)
+        if higher is None:
+            raise InvalidTransition("no_higher_center")
+        moved.update(from_center=locked.handling_center, from_region=locked.handling_region)
+        payloads.update(from_center=locked.handling_center.code, to_center=higher.code, automatic=automatic)
+        deadlines.deadlines_cancel(locked, ESCALATION_CANCELS)
+        locked.handling_center, locked.handling_region = higher, higher.region
+        return ["handling_center", "handling_region", *_hand_to(locked, None, None)]
+
+    def after(locked: Case, event: CaseEvent) -> None:
+        Escalation.objects.create(
+            case=locked,
+            from_center=moved["from_center"],
+            to_center=locked.handling_center,
+            from_region=moved["from_region"],
+            to_region=locked.handling_region,
+            automatic=automatic,
+            reason=reason,
+            actor=actor,
+            event=event,
+            at=event.at,
+        )
+        deadlines.deadline_start(locked, DeadlineKind.CLOSE)
+        notify_all(center_supervisors(locked.handling_center), NotificationKind.ESCALATED_IN, case=locked)
+        notify_all(center_supervisors(moved["from_center"]), NotificationKind.ESCALATED_OUT, case=locked)
+
+    payloads: dict = {}
+    return _transition(
+        case,
+        S.ESCALATED,
+        actor=actor,
+        event_type=EventType.ESCALATED,
+        permission=DispatchPermission.ESCALATE,
+        reason=reason,
+        payload=payloads,
+        apply=apply,
+        after=after,
+        expected_version=expected_version,
+        sources=ESCALATABLE,
+    )
+
+
+def case_transfer(
+    case: Case, *, actor: Actor, to: str, reason: str, expected_version: int | None = None
+) -> Case:
+    """Open → transferred (转办) to the petition office, the service center, a court or an authority:
+    the matter leaves the dispute procedure, so every clock is cancelled."""
+    if to not in TransferTarget.values:
+        raise TransitionInputError("to", "invalid_transfer_target")
+    if not reason.strip():
+        raise TransitionInputError("reason", "reason_required")
+
+    def apply(locked: Case) -> list[str]:
+        deadlines.deadlines_cancel(locked)
+        return []
+
+    return _transition(
+        case,
+        S.TRANSFERRED,
+        actor=actor,
+        event_type=EventType.TRANSFERRED,
+        permission=DispatchPermission.TRANSFER,
+        reason=reason,
+        payload={"to": to},
+        apply=apply,
+        expected_version=expected_version,
+        sources=ACTIVE,
+    )
+
+
+def case_suspend(case: Case, *, actor: Actor, reason: str, expected_version: int | None = None) -> Case:
+    """Open → suspended (中止, e.g. awaiting a court): clocks pause and keep their remaining working time."""
+    if not reason.strip():
+        raise TransitionInputError("reason", "reason_required")
+
+    def apply(locked: Case) -> list[str]:
+        payloads["paused"] = deadlines.deadlines_pause(locked)
+        return []
+
+    payloads: dict = {}
+    return _transition(
+        case,
+        S.SUSPENDED,
+        actor=actor,
+        event_type=EventType.SUSPENDED,
+        permission=DispatchPermission.SUSPEND,
+        reason=reason,
+        payload=payloads,
+        apply=apply,
+        expected_version=expected_version,
+        sources=ACTIVE,
+    )
+
+
+def case_resume(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
+    """suspended → the state it was suspended in; paused clocks restart with their remaining time."""
+    with transaction.atomic():
+        locked = _lock(case, expected_version, actor=actor, permission=DispatchPermission.SUSPEND)
+        suspended = _last_event(locked, (EventType.SUSPENDED,))
+        if locked.status != S.SUSPENDED or suspended is None:
+            raise InvalidTransition("invalid_transition")
+
+        def apply(locked: Case) -> list[str]:
+            deadlines.deadlines_resume(locked)
+            return []
+
+        return _transition(
+            case,
+            CaseStatus(suspended.from_status),
+            actor=actor,
+            event_type=EventType.RESUMED,
+            permission=DispatchPermission.SUSPEND,
+            apply=apply,
+            expected_version=expected_version,
+            sources=frozenset({S.SUSPENDED}),
+        )
