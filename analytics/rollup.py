@@ -454,11 +454,13 @@ WHERE c.id = f.case_id
 
 
 def counts_rebuild_sql(cursor) -> None:
-    """All CaseCount and OpenCount rows from the facts in a few statements (PostgreSQL; call inside a
-    transaction). The GROUP BYs sort tens of millions of rows at province scale: memory for them is
-    raised for this transaction only."""
+    """Replaces every CaseCount and OpenCount row with a recount from the facts, in a few statements
+    (PostgreSQL; call inside a transaction). The GROUP BYs sort tens of millions of rows at province
+    scale: memory for them is raised for this transaction only."""
     cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute("SET LOCAL jit = off")
+    cursor.execute("DELETE FROM analytics_casecount")
+    cursor.execute("DELETE FROM analytics_opencount")
     # Dropped here too: inside an enclosing transaction (a rebuild in a test) ON COMMIT has not come yet.
     cursor.execute("DROP TABLE IF EXISTS rollup_ancestors, rollup_homes, rollup_measures")
     cursor.execute(_ANCESTORS_SQL)
@@ -481,13 +483,13 @@ def rollups_rebuild() -> int:
         CaseFact.objects.bulk_create(
             (fact_new(case, overrides) for case in missing.iterator()), batch_size=2000
         )
-        CaseCount.objects.all().delete()
-        OpenCount.objects.all().delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(_REFOLD_SQL)
                 counts_rebuild_sql(cursor)
         else:
+            CaseCount.objects.all().delete()
+            OpenCount.objects.all().delete()
             _rebuild_in_python()
         return CaseCount.objects.count()
 

@@ -287,7 +287,6 @@ def _rebuild() -> float:
 
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM analytics_casecount")
         counts_rebuild_sql(cursor)
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
