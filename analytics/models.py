@@ -95,6 +95,13 @@ class OpenCount(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "kind_id"], name="opencount_key")]
 
 
+class OverdueSweep(models.Model):
+    """The overdue sweep's watermark (one row): every open fact due before `swept_until` is marked
+    overdue, so counts add only the facts due between it and now, a minute's worth."""
+
+    swept_until = models.DateTimeField()
+
+
 class WarningThreshold(models.Model):
     """One rule of the 三色预警: an entry whose metric reaches `threshold` gets this colour."""
 

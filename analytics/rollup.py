@@ -17,11 +17,11 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
 from django.utils import timezone
 
 from analytics.choices import Dimension, Measure
-from analytics.models import CaseCount, CaseFact, OpenCount
+from analytics.models import CaseCount, CaseFact, OpenCount, OverdueSweep
 from dispatch.choices import CaseStatus
 from dispatch.models import CaseEvent
 from grid.calendar import add_working_days
@@ -273,6 +273,10 @@ def _recount(case: Case, event: TransitionEvent | None) -> None:
         fact_dimensions_refresh(fact, case)
         if event is not None:
             fact_apply_event(fact, case, event)
+        if fact.is_open and fact.close_due_at < timezone.now():
+            fact.is_overdue = (
+                True  # a step past the limit marks it itself, keeping the sweep's watermark true
+            )
         _fact_save(old, old_open, fact)
         if moved_from is not None:
             _records_move(case.pk, moved_from, case.region_id)
@@ -288,30 +292,45 @@ def _records_move(case_id: int, from_region: int, to_region: int) -> None:
 
 def facts_overdue_mark(*, now: dt.datetime | None = None) -> int:
     """The minute sweep: marks open facts whose close limit has passed and counts them overdue at every
-    ancestor, in batches of rows locked with skip_locked (a fact a transition holds is marked next time).
-    Returns how many it marked."""
+    ancestor, in batches of rows locked with skip_locked (a fact a transition holds is marked next time),
+    then moves the watermark up to `now`, or to the first fact it could not mark. Returns how many it
+    marked."""
     now = now or timezone.now()
     marked = 0
     while True:
-        with transaction.atomic():
-            due = CaseFact.objects.select_for_update(skip_locked=True).filter(
-                is_open=True, is_overdue=False, close_due_at__lt=now
-            )
-            facts = list(due.only("pk", "region_id", "kind_id", "is_open", "is_overdue")[:OVERDUE_BATCH])
-            ancestors: dict[int, list[tuple[int, int]]] = {}
-            delta: Counter[OpenKey] = Counter()
-            for fact in facts:
-                if fact.region_id not in ancestors:
-                    ancestors[fact.region_id] = ancestors_of(fact.region_id)
-                fact.is_overdue = True
-                delta.update(
-                    k for k in open_contribution(fact, ancestors[fact.region_id]) if k[2] == "overdue"
-                )
-            CaseFact.objects.filter(pk__in=[fact.pk for fact in facts]).update(is_overdue=True)
-            _open_add(delta)
-        marked += len(facts)
-        if len(facts) < OVERDUE_BATCH:
-            return marked
+        batch = _overdue_batch_mark(now)
+        marked += batch
+        if batch < OVERDUE_BATCH:
+            break
+    unmarked = _unmarked_overdue(now).aggregate(first=Min("close_due_at"))["first"]
+    OverdueSweep.objects.update_or_create(pk=1, defaults={"swept_until": min(now, unmarked or now)})
+    return marked
+
+
+def _overdue_batch_mark(now: dt.datetime) -> int:
+    with transaction.atomic():
+        due = _unmarked_overdue(now).select_for_update(skip_locked=True)
+        facts = list(due.only("pk", "region_id", "kind_id", "is_open", "is_overdue")[:OVERDUE_BATCH])
+        ancestors: dict[int, list[tuple[int, int]]] = {}
+        delta: Counter[OpenKey] = Counter()
+        for fact in facts:
+            if fact.region_id not in ancestors:
+                ancestors[fact.region_id] = ancestors_of(fact.region_id)
+            fact.is_overdue = True
+            delta.update(k for k in open_contribution(fact, ancestors[fact.region_id]) if k[2] == "overdue")
+        CaseFact.objects.filter(pk__in=[fact.pk for fact in facts]).update(is_overdue=True)
+        _open_add(delta)
+    return len(facts)
+
+
+def _unmarked_overdue(now: dt.datetime):
+    return CaseFact.objects.filter(is_open=True, is_overdue=False, close_due_at__lt=now)
+
+
+def overdue_swept_until() -> dt.datetime:
+    """The sweep's watermark; before its first run, the beginning of time."""
+    found = OverdueSweep.objects.filter(pk=1).values_list("swept_until", flat=True).first()
+    return found or dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 _MONTH = "date_trunc('month', {} AT TIME ZONE %(tz)s)::date"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from analytics.choices import Dimension, Measure, WarningColor, WarningMetric, WarningScope
 from analytics.models import CaseCount, CaseFact, OpenCount, WarningThreshold
 from analytics.periods import Period, months_between
-from analytics.rollup import ALL_KINDS, BREAKDOWN_LEVEL_LIMIT, contribution
+from analytics.rollup import ALL_KINDS, BREAKDOWN_LEVEL_LIMIT, contribution, overdue_swept_until
 from dispatch.choices import TriageColor
 from grid.choices import RegionLevel
 from grid.models import Department, Region
@@ -132,11 +132,12 @@ def overdue_count(*, region: Region, now: dt.datetime | None = None) -> int:
 
 
 def _unswept_overdue(region: Region, now: dt.datetime) -> list[tuple[int, int]]:
-    """(lft, kind id) of the open facts in the subtree past their limit that the minute sweep has not
-    marked yet: those due since its last run (more only while it is not running), from a partial index."""
-    return list(
-        _open_facts(region).filter(is_overdue=False, close_due_at__lt=now).values_list("lft", "kind_id")
-    )
+    """(lft, kind id) of the open facts in the subtree that passed their limit since the sweep's watermark
+    and are not marked yet: a minute's worth, read from a partial index (more only while the sweep is
+    not running)."""
+    since = overdue_swept_until()
+    facts = _open_facts(region).filter(is_overdue=False, close_due_at__gte=since, close_due_at__lt=now)
+    return list(facts.values_list("lft", "kind_id"))
 
 
 def _open_facts(region: Region) -> QuerySet[CaseFact]:
@@ -373,16 +374,17 @@ def _entry_color(thresholds: list[WarningThreshold], values: dict) -> tuple[str,
     return color, sorted({t.metric for t in hits if t.color == color})
 
 
-def warnings_get(*, region: Region, period: Period) -> dict:
+def warnings_get(*, region: Region, period: Period, dashboard: dict | None = None) -> dict:
     """三色预警: child regions and category kinds whose figures reach the active thresholds, grouped
-    red/yellow/blue, plus the overdue cases needing attention."""
+    red/yellow/blue, plus the overdue cases needing attention. Given the `dashboard_get` of the same
+    region and period, its breakdowns are not read again."""
     thresholds = list(WarningThreshold.objects.filter(is_active=True))
     entries: list[dict] = []
     region_rules = [t for t in thresholds if t.scope == WarningScope.REGION]
     if region_rules:
         previous = {row["key"]: row["received"] for row in by_region(region=region, period=period.previous())}
         overdue = overdue_by_child(region=region)
-        for row in by_region(region=region, period=period):
+        for row in dashboard["regions"] if dashboard else by_region(region=region, period=period):
             late, open_ = overdue.get(row["key"], (0, 0))
             values = _metric_values(row["received"], previous.get(row["key"], 0), late, open_)
             entries += _entry(region_rules, values, WarningScope.REGION, row)
@@ -393,7 +395,7 @@ def warnings_get(*, region: Region, period: Period) -> dict:
             for row in by_category(region=region, period=period.previous())["kinds"]
         }
         overdue = _overdue_by_kind(region)
-        for row in by_category(region=region, period=period)["kinds"]:
+        for row in dashboard["kinds"] if dashboard else by_category(region=region, period=period)["kinds"]:
             late, open_ = overdue.get(row["key"], (0, 0))
             values = _metric_values(row["received"], previous.get(row["key"], 0), late, open_)
             entries += _entry(category_rules, values, WarningScope.CATEGORY, row)

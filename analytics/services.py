@@ -19,7 +19,7 @@ def report_issue(
     """Issues a numbered report: a JSON snapshot of the figures now, so later case edits do not change
     what was reported. Numbers run per region and year; the region row lock serialises them."""
     live = dashboard_get(region=region, period=period)
-    live["warnings"] = warnings_get(region=region, period=period)["groups"]
+    live["warnings"] = warnings_get(region=region, period=period, dashboard=live)["groups"]
     figures = json.loads(json.dumps(live, cls=DjangoJSONEncoder))
     with transaction.atomic():
         Region.objects.select_for_update().filter(pk=region.pk).first()

@@ -112,7 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     region, period = _scope(request)
     data = selectors.dashboard_get(region=region, period=period)
     _with_links(data, region, period)
-    warnings = selectors.warnings_get(region=region, period=period)
+    warnings = selectors.warnings_get(region=region, period=period, dashboard=data)
     charts = {key: data[key] for key in ("classes", "channels", "colors", "regions", "tiers", "trend")}
     return render(
         request,
@@ -217,7 +217,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 def _live_report(request: HttpRequest, region: Region, period: Period) -> dict:
     figures = selectors.dashboard_get(region=region, period=period)
-    figures["warnings"] = selectors.warnings_get(region=region, period=period)["groups"]
+    figures["warnings"] = selectors.warnings_get(region=region, period=period, dashboard=figures)["groups"]
     return {
         "region": region,
         "period_label": period.label,

@@ -268,14 +268,23 @@ def _load_records() -> None:
 
 def _mark_overdue() -> None:
     """What the minute sweep (analytics.rollup.facts_overdue_mark) keeps true, done for the generated
-    facts in one statement: open facts past their limit are marked overdue."""
+    facts in one statement: open facts past their limit are marked overdue and the watermark set. Then
+    what autovacuum would do after such an update: the dead index entries go and the statistics are
+    current."""
     from django.db import connection
+    from django.utils import timezone
 
+    from analytics.models import OverdueSweep
+
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE analytics_casefact SET is_overdue = true "
-            "WHERE is_open AND NOT is_overdue AND close_due_at < now()"
+            "WHERE is_open AND NOT is_overdue AND close_due_at < %s",
+            [now],
         )
+        OverdueSweep.objects.update_or_create(pk=1, defaults={"swept_until": now})
+        cursor.execute("VACUUM ANALYZE analytics_casefact")
 
 
 def _rebuild() -> float:

@@ -60,21 +60,29 @@ def record_counts_fill(apps, schema_editor):
 
 def open_counts_fill(apps, schema_editor):
     """Counts the facts open now at every ancestor (kinds above townships), as analytics.rollup's
-    open_contribution does; overdue starts at zero and the minute sweep marks the overdue facts."""
+    open_contribution does; the facts marked overdue (none yet when this runs first) as overdue."""
     CaseFact = apps.get_model("analytics", "CaseFact")
     OpenCount = apps.get_model("analytics", "OpenCount")
     chain = _chains(apps)
     totals: Counter = Counter()
     groups = (
-        CaseFact.objects.filter(is_open=True).values("region_id", "kind_id").annotate(n=models.Count("pk"))
+        CaseFact.objects.filter(is_open=True)
+        .values("region_id", "kind_id")
+        .annotate(n=models.Count("pk"), late=models.Count("pk", filter=models.Q(is_overdue=True)))
     )
     for group in groups:
         for region_id, level in chain(group["region_id"]):
-            totals[(region_id, ALL_KINDS)] += group["n"]
-            if level < BREAKDOWN_LEVEL_LIMIT:
-                totals[(region_id, group["kind_id"])] += group["n"]
+            kinds = (ALL_KINDS, group["kind_id"]) if level < BREAKDOWN_LEVEL_LIMIT else (ALL_KINDS,)
+            for kind in kinds:
+                totals[(region_id, kind, "open")] += group["n"]
+                totals[(region_id, kind, "overdue")] += group["late"]
+    cells = {(r, k) for r, k, _column in totals}
     OpenCount.objects.bulk_create(
-        (OpenCount(region_id=r, kind_id=k, open=n) for (r, k), n in totals.items()), batch_size=2000
+        (
+            OpenCount(region_id=r, kind_id=k, open=totals[(r, k, "open")], overdue=totals[(r, k, "overdue")])
+            for r, k in cells
+        ),
+        batch_size=2000,
     )
 
 
