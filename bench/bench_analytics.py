@@ -350,12 +350,14 @@ def _measure() -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
     from analytics.models import WarningThreshold
     from grid.models import Region
 
-    # The page evaluates the 三色预警 too, as it would with a center's thresholds configured.
-    WarningThreshold.objects.all().delete()
+    # The page evaluates the 三色预警 too, as it would with a center's thresholds configured. A rerun
+    # (--reuse) keeps the earlier run's thresholds and user: the audit trail they left cannot change.
     for scope, metric, color, threshold in DEMO_THRESHOLDS:
-        WarningThreshold.objects.create(scope=scope, metric=metric, color=color, threshold=threshold)
-    get_user_model().objects.filter(username="bench_admin").delete()
-    admin = get_user_model().objects.create_superuser("bench_admin", password="x")
+        WarningThreshold.objects.get_or_create(
+            scope=scope, metric=metric, color=color, defaults={"threshold": threshold}
+        )
+    admin = get_user_model().objects.filter(username="bench_admin").first()
+    admin = admin or get_user_model().objects.create_superuser("bench_admin", password="x")
     client = Client()
     client.force_login(admin)
     province = Region.objects.get(code="620000000000")
