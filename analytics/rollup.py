@@ -106,7 +106,7 @@ def fact_apply_event(fact: CaseFact, case: Case, event: TransitionEvent) -> None
         fact.escalated_at = at
 
 
-def _measures(fact: CaseFact) -> list[tuple[str, dt.date, str | None]]:
+def fact_measures(fact: CaseFact) -> list[tuple[str, dt.date, str | None]]:
     """(measure, month, tier) pairs the fact counts in; `_MEASURES_SQL` mirrors this."""
     received = month_of(fact.received_at)
     found: list[tuple[str, dt.date, str | None]] = [(Measure.RECEIVED, received, None)]
@@ -124,21 +124,26 @@ def _measures(fact: CaseFact) -> list[tuple[str, dt.date, str | None]]:
     return found
 
 
+def fact_members(fact: CaseFact) -> dict[str, str]:
+    """The fact's member of each breakdown but the resolving tier (which comes with the measure)."""
+    return {
+        str(Dimension.TOTAL): "",
+        str(Dimension.KIND): str(fact.kind_id),
+        str(Dimension.CHANNEL): fact.channel,
+        str(Dimension.COLOR): fact.color,
+        str(Dimension.DEPARTMENT): "" if fact.department_id is None else str(fact.department_id),
+    }
+
+
 def contribution(fact: CaseFact, ancestors: Iterable[tuple[int, int]]) -> Counter[Key]:
     """Every CaseCount key this fact adds one to: each measure x each breakdown x each ancestor, given as
     (region id, official level). Townships and villages keep only their totals: each holds a few hundred
     cases a year, so their breakdowns are counted from their facts when asked (selectors) instead of
     multiplying the rollup's rows by the number of townships and villages."""
-    members = [
-        (Dimension.TOTAL, ""),
-        (Dimension.KIND, str(fact.kind_id)),
-        (Dimension.CHANNEL, fact.channel),
-        (Dimension.COLOR, fact.color),
-        (Dimension.DEPARTMENT, "" if fact.department_id is None else str(fact.department_id)),
-    ]
+    members = list(fact_members(fact).items())
     counts: Counter[Key] = Counter()
     for region_id, level in ancestors:
-        for measure, month, tier in _measures(fact):
+        for measure, month, tier in fact_measures(fact):
             for dimension, value in members if level < BREAKDOWN_LEVEL_LIMIT else members[:1]:
                 counts[(month, region_id, str(dimension), value, str(measure))] += 1
             if tier is not None and level < BREAKDOWN_LEVEL_LIMIT:
