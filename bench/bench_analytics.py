@@ -204,10 +204,11 @@ def _load_cases(cases: int) -> None:
 _FACTS_SQL = """
             INSERT INTO analytics_casefact (case_id, region_id, tree_id, lft, kind_id, channel, color,
                 department_id, received_at, close_due_at, first_response_at, resolved_at, resolved_level,
-                closed_at, closed_on_time, escalated_at, is_open)
+                closed_at, closed_on_time, escalated_at, is_open, is_overdue)
             SELECT x.id, x.region_id, x.tree_id, x.lft, x.category_id, x.channel, x.color, NULL,
                    x.received_at, x.due, x.first_response_at, x.resolved_at, x.resolved_level, x.closed_at,
-                   coalesce(x.closed_at <= x.due, false), x.escalated_at, x.closed_at IS NULL
+                   coalesce(x.closed_at <= x.due, false), x.escalated_at, x.closed_at IS NULL,
+                   x.closed_at IS NULL AND x.due < now()
             FROM (
               SELECT c.id, c.region_id, r.tree_id, r.lft, c.category_id, c.channel, c.color, c.received_at,
                      c.received_at + interval '7 days' AS due,
