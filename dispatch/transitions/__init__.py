@@ -6,7 +6,7 @@ step the table does not allow (InvalidTransition) or an actor without the permis
 CaseEvent, sets or cancels deadlines and queues notifications and timers on commit. This package is the
 only writer of Case.status, color, handling_center/region, assignee and assigned_department.
 
-The table and `_record` live in core; the steps in handling (where the case is), moves (escalation,
+The table and `_transition` live in core; the steps in handling (where the case is), moves (escalation,
 transfer, suspension) and extensions. Import them from here.
 """
 

@@ -1,4 +1,4 @@
-"""What every lifecycle step goes through: the transition table, the row lock, and `_record`, the only
+"""What every lifecycle step goes through: the transition table, the row lock, and `_transition`, the only
 writer of Case.status (with color, handling_center/region, assignee and assigned_department set by the
 steps' `apply`)."""
 
@@ -50,46 +50,11 @@ ESCALATABLE = ACTIVE | {S.UNRESOLVED}
 
 
 Actor = AbstractBaseUser | None
-
-
 Apply = Callable[[Case], list[str]]
-
-
 After = Callable[[Case, CaseEvent], None]
 
 
 def _transition(
-    case: Case,
-    to: CaseStatus,
-    *,
-    actor: Actor,
-    event_type: str,
-    permission: str,
-    reason: str = "",
-    payload: dict | None = None,
-    apply: Apply | None = None,
-    after: After | None = None,
-    expected_version: int | None = None,
-    sources: frozenset[CaseStatus] | None = None,
-) -> Case:
-    """A status change: `to` must be allowed from the locked row's current status, and that status must
-    be one this step starts from (`sources`, e.g. only an assigned case can be signed for)."""
-    return _record(
-        case,
-        to,
-        actor=actor,
-        event_type=event_type,
-        permission=permission,
-        reason=reason,
-        payload=payload,
-        apply=apply,
-        after=after,
-        expected_version=expected_version,
-        sources=sources,
-    )
-
-
-def _record(
     case: Case,
     to: CaseStatus | None,
     *,
@@ -103,9 +68,11 @@ def _record(
     expected_version: int | None = None,
     sources: frozenset[CaseStatus] | None = None,
 ) -> Case:
-    """One lifecycle step under the row lock; `to=None` records a step that keeps the status
-    (an extension request or decision). `apply` checks and changes the locked row and returns the extra
-    fields it changed; `after` runs once the event exists (rows pointing at it, notifications)."""
+    """One lifecycle step under the row lock. `to` must be allowed from the locked row's current status,
+    and that status must be one this step starts from (`sources`, e.g. only an assigned case can be
+    signed for); `to=None` records a step that keeps the status (an extension request or decision).
+    `apply` checks and changes the locked row and returns the extra fields it changed; `after` runs once
+    the event exists (rows pointing at it, notifications)."""
     with transaction.atomic():
         locked = _lock(case, expected_version, actor=actor, permission=permission)
         from_status = locked.status

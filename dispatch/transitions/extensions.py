@@ -17,7 +17,7 @@ from dispatch.permissions import DispatchPermission
 from dispatch.services import center_supervisors, notify, notify_all
 from dispatch.transitions.core import (
     Actor,
-    _record,
+    _transition,
 )
 from intake.models import Case
 
@@ -60,7 +60,7 @@ def case_request_extension(
         )
 
     payloads: dict = {}
-    return _record(
+    return _transition(
         case,
         None,
         actor=actor,
@@ -101,7 +101,7 @@ def extension_decide(extension: ExtensionRequest, *, actor: Actor, approve: bool
 
     payloads: dict = {}
     case = Case.objects.get(pk=extension.case_id)
-    return _record(
+    return _transition(
         case,
         None,
         actor=actor,
