@@ -106,7 +106,7 @@ FACT_FIELDS = (
     "closed_on_time",
     "escalated_at",
 )
-TOTALS_ONLY = {"followed_up", "satisfied", "repeat_visit"}
+TOTALS_ONLY = {str(m) for m in (Measure.FOLLOWED_UP, Measure.SATISFIED, Measure.REPEAT_VISIT)}
 
 
 @dataclass
@@ -476,3 +476,10 @@ def dashboard_get(*, region: Region, period: Period) -> dict:
         "tiers": by_tier(region=region, period=period),
         "trend": trend_get(region=region, period=period),
     }
+
+
+def report_figures_get(*, region: Region, period: Period) -> dict:
+    """What the analysis report shows (and an issued report freezes): the dashboard and its warnings."""
+    figures = dashboard_get(region=region, period=period)
+    figures["warnings"] = warnings_get(region=region, period=period, dashboard=figures)["groups"]
+    return figures

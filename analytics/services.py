@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from analytics.models import ReportIssue
 from analytics.periods import Period
-from analytics.selectors import dashboard_get, warnings_get
+from analytics.selectors import report_figures_get
 from grid.models import Region
 
 
@@ -18,8 +18,7 @@ def report_issue(
 ) -> ReportIssue:
     """Issues a numbered report: a JSON snapshot of the figures now, so later case edits do not change
     what was reported. Numbers run per region and year; the region row lock serialises them."""
-    live = dashboard_get(region=region, period=period)
-    live["warnings"] = warnings_get(region=region, period=period, dashboard=live)["groups"]
+    live = report_figures_get(region=region, period=period)
     figures = json.loads(json.dumps(live, cls=DjangoJSONEncoder))
     with transaction.atomic():
         Region.objects.select_for_update().filter(pk=region.pk).first()

@@ -165,8 +165,8 @@ def cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attachment(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
+def _attachment(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename={filename}"
     return response
 
@@ -216,8 +216,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _live_report(request: HttpRequest, region: Region, period: Period) -> dict:
-    figures = selectors.dashboard_get(region=region, period=period)
-    figures["warnings"] = selectors.warnings_get(region=region, period=period, dashboard=figures)["groups"]
+    figures = selectors.report_figures_get(region=region, period=period)
     return {
         "region": region,
         "period_label": period.label,
@@ -280,6 +279,4 @@ def _pdf(request: HttpRequest, context: dict, filename: str) -> HttpResponse:
             request, _("本服务器未安装PDF排版组件（Pango），请使用“打印”另存为PDF，或联系管理员。")
         )
         return redirect(context["html_url"])
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
+    return _attachment(content, filename, content_type="application/pdf")
