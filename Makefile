@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `PORT=8101 make run` serves on another port (honcho hands the web process $PORT).
+PORT ?= 8000
 
 .PHONY: run test lint install
 
@@ -19,9 +21,8 @@ install: $(STAMP)
 run: export DEBUG = 1
 run: $(STAMP)
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
-	$(VENV)/bin/honcho start -f Procfile.dev
+	$(VENV)/bin/honcho start -f Procfile.dev -p $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadgroup

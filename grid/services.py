@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from grid.center_import import CenterImportError, CenterRow, line_problem
 from grid.choices import Role
 from grid.models import Center, Department, GridCell, Region, StaffProfile, Window
 from grid.region_import import TreeNode, layout_tree, read_rows, select_rows, validate_rows
@@ -96,6 +98,72 @@ def center_create(*, region: Region, name: str = "", phone: str = "", address: s
     )
 
 
+@dataclass(frozen=True)
+class CentersOpened:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def centers_open(
+    *, within: str = "", levels: Iterable[int] = (), rows: Iterable[CenterRow] = ()
+) -> CentersOpened:
+    """Opens the 综治中心 of every region of `within`'s subtree at `levels`, and of each row of a centers
+    file (whose name, phone and address are also set on a center already open). Everything is checked
+    before anything is written; a second run writes nothing. Saved one by one so each is audited."""
+    rows = list(rows)
+    regions = _regions_to_open(within, set(levels), rows)
+    given = {row.code: row for row in rows}
+    opened = {center.region_id: center for center in Center.objects.filter(region__in=regions)}
+    created = updated = 0
+    with transaction.atomic():
+        for region in regions:
+            row = given.get(region.code, CenterRow(line=0, code=region.code))
+            center = opened.get(region.pk)
+            if center is None:
+                center_create(region=region, name=row.name, phone=row.phone, address=row.address)
+                created += 1
+            elif _center_details_set(center, row):
+                updated += 1
+    return CentersOpened(created=created, updated=updated, unchanged=len(regions) - created - updated)
+
+
+def _regions_to_open(within: str, levels: set[int], rows: list[CenterRow]) -> list[Region]:
+    problems: list[str] = []
+    root = Region.objects.filter(code=within).first() if within else None
+    if within and root is None:
+        problems.append(f"--within {within}: 区划代码不存在 / unknown region code")
+    if levels and not within:
+        problems.append("--levels 需要 --within / --levels needs --within")
+    known = {region.code: region for region in Region.objects.filter(code__in=[row.code for row in rows])}
+    for row in rows:
+        region = known.get(row.code)
+        if region is None:
+            problems.append(line_problem(row, "区划代码不存在 / unknown region code"))
+        elif root is not None and not root.is_ancestor_of(region, include_self=True):
+            problems.append(line_problem(row, f"不在 {within} 之内 / not within {within}"))
+    if problems:
+        raise CenterImportError(problems)
+    picked = list(known.values())
+    if root is not None and levels:
+        picked += root.get_descendants(include_self=True).filter(level__in=levels)
+    return sorted({region.pk: region for region in picked}.values(), key=lambda region: region.code)
+
+
+def _center_details_set(center: Center, row: CenterRow) -> bool:
+    """Sets the file's non-empty values on an open center; True when something changed."""
+    changed = {
+        field: value
+        for field in ("name", "phone", "address")
+        if (value := getattr(row, field)) and getattr(center, field) != value
+    }
+    for field, value in changed.items():
+        setattr(center, field, value)
+    if changed:
+        center.save(update_fields=list(changed))
+    return bool(changed)
+
+
 def roles_sync() -> None:
     """Makes one group per role holding exactly that role's permissions (run after migrations)."""
     for role in Role:
@@ -163,9 +231,12 @@ def _resolve_staff_spec(spec: StaffSpec):
         errors["roles"] = (
             f"角色无效 / invalid roles: {', '.join(bad_roles) or '（空）'}; 可选 {', '.join(Role.values)}"
         )
-    center = Center.objects.filter(code=spec.center_code).first() if spec.center_code else None
-    if spec.center_code and center is None:
-        errors["center"] = f"中心 {spec.center_code} 不存在 / unknown center"
+    if spec.center_code:
+        center = Center.objects.filter(code=spec.center_code).first()
+        if center is None:
+            errors["center"] = f"中心 {spec.center_code} 不存在 / unknown center"
+    else:  # staff work at their own region's center when it has one
+        center = Center.objects.filter(region=region).first() if region else None
     department = _lookup(Department, center, spec.department, errors, "department", "部门")
     window = _lookup(Window, center, spec.window, errors, "window", "窗口")
     grid_cell = GridCell.objects.filter(code=spec.grid_cell_code).first() if spec.grid_cell_code else None

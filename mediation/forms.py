@@ -103,7 +103,6 @@ class FollowUpForm(forms.Form):
     )
     recurred = forms.BooleanField(label=_("纠纷是否反弹"), required=False)
     note = forms.CharField(label=_("回访情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    reopen = forms.BooleanField(label=_("不满意或反弹，重新办理"), required=False)
 
 
 class ReferralForm(forms.Form):

@@ -35,6 +35,13 @@ from zhongxin.celery import app
 ROOT = Path(__file__).resolve().parents[1]
 CELERY = ROOT / ".venv" / "bin" / "celery"
 LATER = dt.timedelta(days=3)
+# Under ZHONGXIN_TEST_NOW (the far-date run) the worker process keeps this process's clock: it starts where
+# this clock is now and ticks on with it.
+WORKER_ON_OUR_CLOCK = (
+    "import sys, datetime, time_machine; "
+    "time_machine.travel(datetime.datetime.fromisoformat(sys.argv.pop(1)), tick=True).start(); "
+    "from celery.__main__ import main; sys.exit(main())"
+)
 VISIBILITY_TIMEOUT = 5  # seconds before Redis hands an unacknowledged message to another worker
 BOUND = 90  # seconds any single wait may take: a worker process starts slowly on a loaded 2-core machine
 
@@ -119,7 +126,10 @@ def _start_worker(queue: str, redis_url: str, log: Path) -> subprocess.Popen:
         "CELERY_BROKER_URL": redis_url,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
     }
-    command = [str(CELERY), "-A", "zhongxin", "worker", "-Q", queue, "-P", "solo", "-l", "INFO"]
+    command = [str(CELERY)]
+    if os.getenv("ZHONGXIN_TEST_NOW"):
+        command = [sys.executable, "-c", WORKER_ON_OUR_CLOCK, timezone.now().isoformat()]
+    command += ["-A", "zhongxin", "worker", "-Q", queue, "-P", "solo", "-l", "INFO"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{queue}@%h"]
     with log.open("ab") as out:
         # Its own session, so kill -9 reaches the worker and anything it started.

@@ -1,10 +1,11 @@
-"""A mediator claims a case, records a session, drafts and finalises the agreement and closes the case;
-a county supervisor issues a 督办函 that the township signs for. Screenshots go to test-artifacts/."""
+"""A mediator claims a case, records a session, drafts and finalises the agreement, closes the case and
+records the 回访; a county supervisor issues a 督办函 that the township signs for. Screenshots go to
+test-artifacts/."""
 
 import pytest
 
 from intake.models import Case
-from mediation.models import Agreement, SupervisionNotice
+from mediation.models import Agreement, FollowUp, SupervisionNotice
 from mediation.tests.factories import CaseFactory
 from tests.browser import login, screenshot
 
@@ -47,11 +48,21 @@ def test_mediator_claims_mediates_and_closes(page, live_server, mediator):
     page.get_by_role("button", name="办结").click()
     page.wait_for_load_state("networkidle")
     screenshot(page, "mediation-workspace-closed")
+    assert "案件已办结" in page.content()
+    # and the 回访: the applicant is called back and is satisfied
+    page.select_option("#follow_up select[name=method]", "phone")
+    page.fill("#follow_up input[name=contact_person]", "张桂兰")
+    page.locator("#follow_up input[name=satisfaction][value=satisfied]").check()
+    page.fill("#follow_up textarea[name=note]", "申请人表示维修已完成，对调解结果满意。")
+    page.get_by_role("button", name="保存回访").click()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "mediation-workspace-followed-up")
     # then
     case.refresh_from_db()
-    assert case.status == "closed" and case.assignee == mediator
+    assert case.status == "followed_up" and case.assignee == mediator
     assert Agreement.objects.get(record__case=case).state == "final"
-    assert "案件已办结" in page.content()
+    assert FollowUp.objects.get(case=case).satisfaction == "satisfied"
+    assert "回访已记录" in page.content()
 
 
 @pytest.mark.browser

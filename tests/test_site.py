@@ -130,3 +130,14 @@ def test_api_docs_load_their_scripts_from_our_origin_only(client, clerk):
 
     assert "<script>" not in page and "<style>" not in page
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+
+
+def test_each_test_process_has_its_own_redis_database():
+    from zhongxin.test_settings import _own_redis_database
+
+    url = "redis://127.0.0.1:6379/0"
+    assert [_own_redis_database(url, worker) for worker in ("gw0", "gw1", "")] == [
+        "redis://127.0.0.1:6379/1",
+        "redis://127.0.0.1:6379/2",
+        url,
+    ]

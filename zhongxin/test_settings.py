@@ -2,11 +2,28 @@
 (tests render pages without running collectstatic; the live server speaks plain HTTP)."""
 
 import os
+import urllib.parse
 
 # Each pytest-xdist worker has its own database, so it gets its own Celery queue too: a worker started by
 # one test process must never run tasks queued by another against the wrong database. Set in the
 # environment so that worker subprocesses started by tests inherit it.
 os.environ.setdefault("CELERY_QUEUE", f"zhongxin-test-{os.getenv('PYTEST_XDIST_WORKER', 'main')}")
+
+
+def _own_redis_database(url: str, worker: str) -> str:
+    """gw0 -> the configured database + 1, gw1 -> + 2: tests that flush their Redis database (a broker
+    restarting empty) must not drop the messages of the other test process."""
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urllib.parse.urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{base + 1 + int(worker[2:])}"))
+
+
+if os.getenv("REDIS_URL"):
+    os.environ["REDIS_URL"] = _own_redis_database(
+        os.environ["REDIS_URL"], os.getenv("PYTEST_XDIST_WORKER", "")
+    )
 
 from zhongxin.settings import *  # noqa: E402, F403
 

@@ -1,7 +1,8 @@
 """Open and overdue cases now: OpenCount kept by the hooks and the minute sweep, exact between sweeps.
 
-Cases registered on 2026-11-21 (a Saturday) are due five working days later, on 2026-11-27; the tests
-run the clock forward to 2026-12-10 to see them overdue."""
+Cases registered on 2026-11-21 (a Saturday) are due five working days later, on 2026-11-27. Every test
+runs on a clock frozen two days after that registration (NOW), within the limit, and moves it forward to
+2026-12-10 (LATER) to see them overdue."""
 
 import importlib
 import threading
@@ -22,7 +23,15 @@ from analytics.tests.test_rollup import snapshot
 
 pytestmark = pytest.mark.django_db
 CHAIN = ("220000000000", "220100000000", NANGUAN, NANLING, HUAYANG)
+NOW = at(2026, 11, 23, 10)
 LATER = at(2026, 12, 10)
+
+
+@pytest.fixture(autouse=True)
+def now():
+    """Registration and sweeps compare with the clock: these tests never read the real one."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def open_cells(org) -> dict[str, tuple[int, int]]:

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--password")
         parser.add_argument("--name", default="")
         parser.add_argument("--phone", default="")
-        parser.add_argument("--center", default="", help="center code")
+        parser.add_argument("--center", default="", help="center code (default: the center of --region)")
         parser.add_argument("--department", default="", help="department name at that center")
         parser.add_argument("--grid-cell", default="", help="grid cell code")
 
