@@ -12,7 +12,8 @@ them overdue. `rollups_rebuild` recomputes every count from the facts and the cu
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Protocol
 
 from django.conf import settings
@@ -22,11 +23,15 @@ from django.utils import timezone
 
 from analytics.choices import Dimension, Measure
 from analytics.models import CaseCount, CaseFact, OpenCount, OverdueSweep
+from dispatch import hooks as dispatch_hooks
 from dispatch.choices import CaseStatus
 from dispatch.models import CaseEvent
 from grid.calendar import add_working_days
+from grid.hooks import Hook
 from grid.models import CalendarOverride, Region
+from intake import hooks as intake_hooks
 from intake.models import Case, RepeatVisit
+from mediation import hooks as mediation_hooks
 from mediation.choices import Satisfaction
 from mediation.models import FollowUp
 
@@ -263,6 +268,26 @@ def rollup_repeat_visit_added(visit: RepeatVisit) -> None:
     """intake hook: counts a repeat visit in its month (inside the transaction that records it)."""
     measures = [(Measure.REPEAT_VISIT, month_of(visit.received_at))]
     _counts_add(record_contribution(measures, ancestors_of(visit.case.region_id)))
+
+
+def rollup_listeners() -> tuple[tuple[Hook, Callable], ...]:
+    """Which upstream hook calls which rollup function (connected in AnalyticsConfig.ready)."""
+    return (
+        (intake_hooks.registration, rollup_case_registered),
+        (dispatch_hooks.transitions, rollup_case_transitioned),
+        (intake_hooks.repeat_visit, rollup_repeat_visit_added),
+        (mediation_hooks.follow_up, rollup_follow_up_recorded),
+    )
+
+
+@contextmanager
+def rollups_deferred() -> Iterator[None]:
+    """Loads many cases without counting each step (the demo): the block runs with the rollup's
+    listeners left out, and `rollups_rebuild` afterwards counts the same cases to the same numbers."""
+    with ExitStack() as stack:
+        for hook, listener in rollup_listeners():
+            stack.enter_context(hook.without(listener))
+        yield
 
 
 def _recount(case: Case, event: TransitionEvent | None) -> None:

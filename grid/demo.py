@@ -3,6 +3,7 @@ to the township, the resident departments and windows of 南关区, grid cells a
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from grid.choices import DepartmentKind, RegionLevel, Residency
@@ -95,10 +96,13 @@ def load_grid_demo() -> list[StaffSpec]:
         _grid_cells()
     staff = demo_staff()
     for spec in staff:
-        staff_create(spec=StaffSpec(**{**spec.__dict__, "password": DEMO_PASSWORD}))
+        staff_create(spec=spec)
     user_model = get_user_model()
     if not user_model.objects.filter(username="root").exists():
-        user_model.objects.create_superuser("root", "", DEMO_PASSWORD)
+        user_model.objects.create_superuser("root", "", None)
+    # One hash for every demo account: hashing is slow on purpose, and they all share the password.
+    usernames = ["root", *(spec.username for spec in staff)]
+    user_model.objects.filter(username__in=usernames).update(password=make_password(DEMO_PASSWORD))
     return staff
 
 

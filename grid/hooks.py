@@ -2,7 +2,8 @@
 transaction; a downstream app `connect`s a callback in its AppConfig.ready(). Dependencies keep pointing
 one way and the flow stays explicit (no Django signals); a failing callback rolls the caller back."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, ParamSpec
 
 P = ParamSpec("P")
@@ -21,3 +22,12 @@ class Hook(Generic[P]):
     def send(self, *args: P.args, **kwargs: P.kwargs) -> None:
         for listener in self.listeners:
             listener(*args, **kwargs)
+
+    @contextmanager
+    def without(self, listener: Callable[P, None]) -> Iterator[None]:
+        """Leaves `listener` out while the block runs (a bulk load that recounts everything after it)."""
+        self.listeners.remove(listener)
+        try:
+            yield
+        finally:
+            self.connect(listener)

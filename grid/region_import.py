@@ -71,10 +71,12 @@ def parse_rows(handle: io.TextIOBase | Iterable[str]) -> Iterator[RegionRow]:
 
 def select_rows(rows: Iterable[RegionRow], *, provinces: list[str], within: list[str]) -> list[RegionRow]:
     """Keeps whole provinces (by 2-digit prefix) and/or the subtrees of `within` codes, with ancestors."""
+    prefixes = tuple(code[:2] for code in provinces)
+    if provinces or within:  # a subtree and its ancestors share their province's prefix
+        rows = (row for row in rows if row.code.startswith(prefixes + tuple(code[:2] for code in within)))
     rows = sorted(rows, key=lambda row: row.code)  # a parent's code sorts before its children's
     if not provinces and not within:
         return rows
-    prefixes = tuple(code[:2] for code in provinces)
     keep = {row.code for row in rows if prefixes and row.code.startswith(prefixes)}
     roots = set(within)
     under: set[str] = set()
