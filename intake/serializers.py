@@ -3,6 +3,7 @@ Output never carries a full ID number or phone unless the caller may see it (int
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,13 +14,37 @@ from intake.receipts import calendar_overrides_all, case_promises
 from intake.validators import normalize_id_number, validate_party_id_number
 
 
+class StrictString:
+    """A code is a string: DRF would turn the number 220102001001 into "220102001001" and accept it, so a
+    client that sends numbers would register cases until a code with a leading zero (0104) breaks it."""
+
+    default_error_messages = {"not_a_string": _("须为字符串（请用引号括起），不能是数字或其他类型。")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class CodeField(StrictString, serializers.CharField):
+    pass
+
+
+class CodeChoiceField(StrictString, serializers.ChoiceField):
+    pass
+
+
+class CodeRegexField(StrictString, serializers.RegexField):
+    pass
+
+
 class PartyInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.PERSON)
+    kind = CodeChoiceField(choices=PartyKind.choices, default=PartyKind.PERSON)
     name = serializers.CharField(max_length=100)
-    id_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    id_number = CodeField(max_length=20, required=False, allow_blank=True, default="")
+    phone = CodeField(max_length=20, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.APPLICANT)
+    role = CodeChoiceField(choices=PartyRole.choices, default=PartyRole.APPLICANT)
 
     def validate(self, attrs: dict) -> dict:
         attrs["id_number"] = normalize_id_number(attrs.get("id_number", ""))
@@ -32,11 +57,11 @@ class PartyInputSerializer(serializers.Serializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    matter_type = serializers.ChoiceField(choices=MatterType.choices, default=MatterType.DISPUTE)
-    category = serializers.CharField(max_length=20, help_text="a kind's code, e.g. 0101")
-    region = serializers.RegexField(r"^\d{12}$", help_text="12-digit statistical division code")
-    grid_cell = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    channel = CodeChoiceField(choices=Channel.choices)
+    matter_type = CodeChoiceField(choices=MatterType.choices, default=MatterType.DISPUTE)
+    category = CodeField(max_length=20, help_text="a kind's code, e.g. 0101")
+    region = CodeRegexField(r"^\d{12}$", help_text="12-digit statistical division code")
+    grid_cell = CodeField(max_length=20, required=False, allow_blank=True, default="")
     summary = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10_000)
     amount = serializers.DecimalField(
