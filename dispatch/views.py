@@ -179,6 +179,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
         notifications_mark_read(user=request.user, ids=ids or None)
+        messages.success(request, _("已标为已读。"))
         return redirect("dispatch:inbox")
     context = {
         "notifications": selectors.notification_list(user=request.user)[:100],
