@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dispatch import selectors, transitions
 from dispatch.choices import CaseStatus
-from dispatch.exceptions import DispatchError, TransitionForbidden
+from dispatch.exceptions import DispatchError, InvalidTransition, TransitionForbidden
 from dispatch.forms import AssignForm, ReasonForm, TransferForm, TriageForm
 from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
@@ -126,7 +126,12 @@ def step(request: HttpRequest, number: str, name: str) -> HttpResponse:
     if form is not None and not form.is_valid():
         messages.error(request, _("请填写理由"))
         return redirect("dispatch:case", number=number)
-    version = int(request.POST.get("version", case.version))
+    posted = request.POST.get("version")
+    if posted is not None and not (posted.isascii() and posted.isdigit()):
+        # Not a version this site rendered: answered like an outdated page, not with a 500.
+        messages.error(request, error_message(InvalidTransition("stale_version")))
+        return redirect("dispatch:case", number=number)
+    version = int(posted) if posted is not None else case.version
     extra = {"reason": form.cleaned_data["reason"]} if form is not None else {}
     _run(request, lambda: transition(case, actor=request.user, expected_version=version, **extra), str(done))
     return redirect("dispatch:case", number=number)
@@ -177,7 +182,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isascii() and pk.isdigit()]
         notifications_mark_read(user=request.user, ids=ids or None)
         messages.success(request, _("已标为已读。"))
         return redirect("dispatch:inbox")

@@ -112,3 +112,39 @@ def test_overdue_list_and_inbox(client, case, supervisor):
     # when all are marked read
     client.post(reverse("dispatch:inbox"))
     assert not Notification.objects.filter(recipient=supervisor, read_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("version", ["abc", "²", "-1"])
+def test_a_step_with_an_unreadable_version_is_refused_like_a_stale_page(
+    client, case, supervisor, handler, version
+):
+    # given a case the handler may sign
+    case = transitions.case_assign(
+        transitions.case_triage(case, actor=supervisor, color="blue"), actor=supervisor, assignee=handler
+    )
+    client.force_login(handler)
+    # when the hidden version is not one the page rendered
+    response = client.post(
+        reverse("dispatch:step", args=[case.number, "sign"]), {"version": version}, follow=True
+    )
+    # then
+    case.refresh_from_db()
+    assert response.status_code == 200 and "案件已被他人处理" in response.content.decode()
+    assert case.status == "assigned"
+
+
+def test_marking_read_ignores_ids_that_are_not_numbers(client, case, supervisor, handler):
+    # given one unread notification
+    transitions.case_assign(
+        transitions.case_triage(case, actor=supervisor, color="blue"), actor=supervisor, assignee=handler
+    )
+    notification = Notification.objects.get(recipient=handler)
+    client.force_login(handler)
+    # when
+    response = client.post(
+        reverse("dispatch:inbox"), {"ids": ["²", "abc", str(notification.pk)]}, follow=True
+    )
+    # then
+    notification.refresh_from_db()
+    assert response.status_code == 200 and notification.read_at is not None
+    assert "已标为已读" in response.content.decode()

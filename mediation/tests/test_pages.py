@@ -248,3 +248,45 @@ def test_notice_outside_the_jurisdiction_is_404(client, supervisor, outsider, or
 
     assert client.get(reverse("mediation:notice_detail", args=[notice.pk])).status_code == 404
     assert client.post(reverse("mediation:notice_acknowledge", args=[notice.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("confirmation_request", {"agreement": "abc", "court": "南关区人民法院"}),
+        ("confirmation_result", {"agreement": "²", "confirmed": "1"}),
+        ("agreement_finalise", {"agreement": "1e3"}),
+    ],
+)
+def test_a_tampered_agreement_id_is_404_not_a_500(client, mediator, action, data):
+    # given
+    case = _my_case(mediator)
+    client.force_login(mediator)
+    # when / then
+    assert client.post(reverse("mediation:action", args=[case.number, action]), data).status_code == 404
+
+
+def test_a_tampered_record_id_means_the_latest_record(client, mediator):
+    # given a case with one mediation
+    case = _my_case(mediator)
+    record = mediation_start(case=case, actor=mediator, kind="peoples", committee="南岭街道人民调解委员会")
+    client.force_login(mediator)
+    # when
+    response = client.post(
+        reverse("mediation:action", args=[case.number, "agreement_generate"]), {"record": "abc"}
+    )
+    # then
+    assert response.status_code == 302
+    assert Agreement.objects.get().record == record
+
+
+def test_a_tampered_follow_up_id_is_404_not_a_500(client, supervisor):
+    # given
+    case = CaseFactory(status="followed_up", color="yellow")
+    client.force_login(supervisor)
+    # when
+    response = client.post(
+        reverse("mediation:action", args=[case.number, "follow_up_reopen"]), {"follow_up": "x"}
+    )
+    # then
+    assert response.status_code == 404

@@ -174,9 +174,15 @@ def _form_or_message(request: HttpRequest, form) -> bool:
     return False
 
 
+def _posted_pk(request: HttpRequest, field: str) -> int:
+    """The row id a hidden field names; anything else (a tampered page) names no row, never a 500."""
+    value = request.POST.get(field, "")
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
 def _record(case, request: HttpRequest):
     """The mediation the form names, else the case's latest."""
-    record = case.mediations.filter(pk=request.POST.get("record")).first()
+    record = case.mediations.filter(pk=_posted_pk(request, "record")).first()
     if record is None:
         record = case.mediations.order_by("-created_at").first()
     if record is None:
@@ -227,7 +233,7 @@ def _agreement_generate(request, case) -> None:
 
 
 def _agreement(case, request):
-    agreement = agreement_get_for_user(user=request.user, pk=request.POST.get("agreement") or 0)
+    agreement = agreement_get_for_user(user=request.user, pk=_posted_pk(request, "agreement"))
     if agreement.record.case_id != case.pk:
         raise Http404
     return agreement
@@ -311,7 +317,7 @@ def _follow_up(request, case) -> None:
 
 
 def _follow_up_reopen(request, case) -> None:
-    follow_up = case.follow_ups.filter(pk=request.POST.get("follow_up") or 0).first()
+    follow_up = case.follow_ups.filter(pk=_posted_pk(request, "follow_up")).first()
     if follow_up is None:
         raise Http404
     run_service(
