@@ -59,7 +59,9 @@ class AnalyticsAPIView(APIView):
 @extend_schema(parameters=PARAMETERS, responses=OpenApiTypes.OBJECT)
 class SummaryAPI(AnalyticsAPIView):
     """Headline figures (current, previous period, same period a year earlier) and breakdowns by
-    channel, colour, department and resolving tier. 化解率 = resolved in the period ÷ received in it."""
+    channel, colour, department and resolving tier. 化解率 = the period's received cases resolved now ÷
+    received in it (never above 100%); `resolved` counts the cases resolved in the period whatever
+    their month (throughput)."""
 
     def get(self, request: Request) -> Response:
         region, period = self.scope(request)

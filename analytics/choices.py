@@ -9,7 +9,7 @@ class Measure(models.TextChoices):
     RECEIVED = "received", _("受理")
     # Cases whose latest outcome is 化解 and not reopened since (month resolved).
     RESOLVED = "resolved", _("化解")
-    # Cases received in the month that are resolved now (month received): the cohort resolution rate.
+    # Cases received in the month that are resolved now (month received): 化解率 (resolved ÷ received).
     RECEIVED_RESOLVED = "received_resolved", _("当期受理已化解")
     # Cases closed with feedback to the applicant (month closed).
     CLOSED = "closed", _("办结")

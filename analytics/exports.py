@@ -27,9 +27,9 @@ BREAKDOWN_SHEETS = (
 
 SUMMARY_LABELS = (
     ("received", gettext_lazy("受理")),
-    ("resolved", gettext_lazy("化解")),
+    ("received_resolved", gettext_lazy("其中已化解")),
     ("resolution_rate", gettext_lazy("化解率(%)")),
-    ("cohort_resolution_rate", gettext_lazy("当期受理化解率(%)")),
+    ("resolved", gettext_lazy("本期化解件数（含往期受理）")),
     ("closed", gettext_lazy("办结")),
     ("closed_on_time_rate", gettext_lazy("5个工作日内办结率(%)")),
     ("responded_on_time_rate", gettext_lazy("30分钟内响应率(%)")),
@@ -72,9 +72,9 @@ def breakdowns_xlsx(*, dashboard: dict, title: str) -> bytes:
     header = [
         _("项目"),
         _("受理"),
-        _("化解"),
+        _("其中已化解"),
         _("化解率(%)"),
-        _("当期受理化解率(%)"),
+        _("本期化解件数（含往期受理）"),
         _("办结"),
         _("按时办结"),
     ]
@@ -90,9 +90,9 @@ def breakdowns_xlsx(*, dashboard: dict, title: str) -> bytes:
             [
                 row["label"],
                 row["received"],
-                row["resolved"],
+                row["received_resolved"],
                 row["resolution_rate"],
-                row["cohort_resolution_rate"],
+                row["resolved"],
                 row["closed"],
                 row["closed_on_time"],
             ]

@@ -129,8 +129,9 @@ class Figures:
     def as_dict(self) -> dict:
         return {
             **{key: n for key, n in self.__dict__.items() if key not in TOTALS_ONLY},
-            "resolution_rate": _rate(self.resolved, self.received),
-            "cohort_resolution_rate": _rate(self.received_resolved, self.received),
+            # 化解率: the share of the period's received cases resolved (never above 100%). `resolved`, the
+            # cases resolved in the period whatever their month, is throughput and never divided by intake.
+            "resolution_rate": _rate(self.received_resolved, self.received),
             "closed_on_time_rate": _rate(self.closed_on_time, self.closed),
             "responded_on_time_rate": _rate(self.responded_on_time, self.received),
         }

@@ -60,9 +60,8 @@ def _with_links(dashboard: dict, region: Region, period: Period) -> None:
 
 STAT_CARDS = (
     ("received", gettext_lazy("受理"), ""),
-    ("resolved", gettext_lazy("化解"), ""),
     ("resolution_rate", gettext_lazy("化解率"), "%"),
-    ("cohort_resolution_rate", gettext_lazy("当期受理化解率"), "%"),
+    ("resolved", gettext_lazy("本期化解件数（含往期受理）"), ""),
     ("closed_on_time_rate", gettext_lazy("5个工作日内办结率"), "%"),
     ("responded_on_time_rate", gettext_lazy("30分钟内响应率"), "%"),
     ("escalated", gettext_lazy("提级办理"), ""),

@@ -40,9 +40,8 @@ def test_county_july_summary_counts_each_case_in_the_month_of_each_step(dataset,
     july = figures["current"]
     assert july["received"] == 4
     assert july["resolved"] == 2
-    assert july["resolution_rate"] == 50.0
     assert july["received_resolved"] == 2  # A (in August) and C
-    assert july["cohort_resolution_rate"] == 50.0
+    assert july["resolution_rate"] == 50.0  # of July's 4, A and C are resolved
     assert (july["closed"], july["closed_on_time"]) == (2, 1)
     assert july["responded_on_time"] == 2  # A and C; B took an hour, F was never signed for
     assert july["escalated"] == 2
@@ -67,6 +66,10 @@ def test_quarter_and_next_month_count_the_case_resolved_after_its_month(dataset,
         3,
         2,
     )
+    # 化解率 is the share of the quarter's intake resolved (A and C of A, B, C, F), not the quarter's
+    # throughput over its intake (D, C, A over four: 75%); August resolved one and received none
+    assert (quarter["received_resolved"], quarter["resolution_rate"]) == (2, 50.0)
+    assert (august["resolved"], august["resolution_rate"]) == (1, None)
 
 
 def test_breakdowns_for_july(dataset, org, categories):

@@ -1,14 +1,19 @@
 import datetime as dt
 import threading
+from io import BytesIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
+from analytics.exports import breakdowns_xlsx
 from analytics.models import CaseCount, CaseFact, OpenCount
+from analytics.periods import period_parse
 from analytics.rollup import _rebuild_in_python, facts_overdue_mark, rollups_rebuild
+from analytics.selectors import dashboard_get
 from analytics.tests.conftest import BEIAN, HENGAN, HUAYANG, JIUQUAN, NANGUAN, NANLING, register
 from analytics.tests.factories import at, follow_up, repeat_visit, transition
 
@@ -68,7 +73,10 @@ def test_rebuild_counts_a_case_registered_before_analytics_existed(org, supervis
 STEPS = ["in_progress", "resolved", "unresolved", "closed", "reopened", "escalated", "followed_up"]
 REGION_CODES = [HUAYANG, HENGAN, BEIAN, JIUQUAN, NANLING]
 
-registration = st.tuples(st.sampled_from(REGION_CODES), st.sampled_from(["marriage", "boundary"]))
+# Where, which kind, and how many days after the first registration (so later months receive cases too).
+registration = st.tuples(
+    st.sampled_from(REGION_CODES), st.sampled_from(["marriage", "boundary"]), st.sampled_from([0, 12, 40])
+)
 operation = st.one_of(
     st.tuples(st.just("step"), st.integers(0, 2), st.sampled_from(STEPS)),
     st.tuples(st.just("step"), st.integers(0, 2), st.sampled_from(STEPS)),
@@ -96,6 +104,40 @@ def test_case_escalated_twice_counts_once_in_the_month_of_the_first(org, supervi
     assert snapshot() == live
 
 
+def operations_play(org, supervisor, categories, registrations, operations) -> list:
+    """Registers cases and changes them by random steps, triage, reclassification and moves, days apart,
+    with sweeps, follow-ups and repeat visits between them."""
+    records = {
+        "sweep": lambda case, moment, _: facts_overdue_mark(now=moment),
+        "follow_up": lambda case, moment, choice: follow_up(case, moment, choice, supervisor),
+        "visit": lambda case, moment, _: repeat_visit(case, moment),
+    }
+    first = at(2026, 6, 20, 9)
+    cases = [
+        register(org, supervisor, code, categories[kind], first + dt.timedelta(days=days))
+        for code, kind, days in registrations
+    ]
+    for step_no, (kind, target, choice) in enumerate(operations, start=1):
+        moment = first + dt.timedelta(days=4 * step_no, minutes=7 * step_no)
+        case = cases[target % len(cases)]
+        if moment <= case.received_at:
+            continue
+        if kind in ("sweep", "follow_up", "visit"):
+            records[kind](case, moment, choice)
+            continue
+        fields = {
+            "step": {},
+            "color": {"color": choice},
+            "reclassify": {"category": categories[choice]} if kind == "reclassify" else {},
+            "move": {"region": org["regions"][choice]} if kind == "move" else {},
+        }[kind]
+        step = choice if kind == "step" else "triaged"
+        if step == "resolved":
+            fields["handling_region"] = org["regions"][NANGUAN]
+        transition(case, step, moment, **fields)
+    return cases
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     registrations=st.lists(registration, min_size=1, max_size=3),
@@ -105,33 +147,8 @@ def test_live_rollup_equals_a_recount_after_random_operations(
     org, supervisor, categories, postgres, registrations, operations
 ):
     with transaction.atomic():
-        # given cases changed by random steps, triage, reclassification and moves, days apart, with sweeps,
-        # follow-ups and repeat visits between them
-        records = {
-            "sweep": lambda case, moment, _: facts_overdue_mark(now=moment),
-            "follow_up": lambda case, moment, choice: follow_up(case, moment, choice, supervisor),
-            "visit": lambda case, moment, _: repeat_visit(case, moment),
-        }
-        cases = [
-            register(org, supervisor, code, categories[kind], at(2026, 6, 20, 9))
-            for code, kind in registrations
-        ]
-        for step_no, (kind, target, choice) in enumerate(operations, start=1):
-            moment = at(2026, 6, 20, 9) + dt.timedelta(days=4 * step_no, minutes=7 * step_no)
-            case = cases[target % len(cases)]
-            if kind in ("sweep", "follow_up", "visit"):
-                records[kind](case, moment, choice)
-                continue
-            fields = {
-                "step": {},
-                "color": {"color": choice},
-                "reclassify": {"category": categories[choice]} if kind == "reclassify" else {},
-                "move": {"region": org["regions"][choice]} if kind == "move" else {},
-            }[kind]
-            step = choice if kind == "step" else "triaged"
-            if step == "resolved":
-                fields["handling_region"] = org["regions"][NANGUAN]
-            transition(case, step, moment, **fields)
+        # given cases changed by random operations
+        operations_play(org, supervisor, categories, registrations, operations)
         live = snapshot()
 
         # when
@@ -139,6 +156,56 @@ def test_live_rollup_equals_a_recount_after_random_operations(
 
         # then
         assert snapshot() == live
+        transaction.set_rollback(True)
+
+
+def rates_in(figures) -> list[float]:
+    """Every percentage in a dashboard's figures (keys ending in _rate, and the tiers' shares)."""
+    if isinstance(figures, dict):
+        found = [v for k, v in figures.items() if (k.endswith("_rate") or k == "share") and v is not None]
+        return found + [rate for value in figures.values() for rate in rates_in(value)]
+    if isinstance(figures, list):
+        return [rate for item in figures for rate in rates_in(item)]
+    return []
+
+
+def percent_cells(workbook: bytes) -> list[float]:
+    """The values of every "(%)" column of an exported workbook."""
+    cells = []
+    for sheet in load_workbook(BytesIO(workbook)).worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        percent_columns = [i for i, title in enumerate(rows[0]) if "(%)" in str(title)]
+        percent_rows = [row[1] for row in rows[1:] if "(%)" in str(row[0])]  # the summary sheet's
+        cells += [row[i] for row in rows[1:] for i in percent_columns] + percent_rows
+    return [cell for cell in cells if isinstance(cell, int | float)]
+
+
+# A case: where, how many days after 06-20 it is received, and how many days later it is resolved (or never).
+resolved_case = st.tuples(st.sampled_from(REGION_CODES), st.integers(0, 80), st.none() | st.integers(0, 50))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cases=st.lists(resolved_case, min_size=1, max_size=6))
+def test_no_rate_on_a_dashboard_or_its_export_exceeds_100_percent(org, supervisor, categories, cases):
+    with transaction.atomic():
+        # given cases received over three months, some resolved weeks later (in another month)
+        first = at(2026, 6, 20, 9)
+        for code, received_day, resolved_after in cases:
+            case = register(
+                org, supervisor, code, categories["marriage"], first + dt.timedelta(days=received_day)
+            )
+            if resolved_after is not None:
+                when = case.received_at + dt.timedelta(days=resolved_after, hours=1)
+                transition(case, "resolved", when, handling_region=org["regions"][NANGUAN])
+
+        for period in ("2026-06", "2026-07", "2026-08", "2026-09", "2026-Q3"):
+            # when the county's dashboard and its workbook are made
+            figures = dashboard_get(region=org["regions"][NANGUAN], period=period_parse(period))
+            workbook = breakdowns_xlsx(dashboard=figures, title=period)
+
+            # then every percentage lies within 0-100
+            rates = rates_in(figures) + percent_cells(workbook)
+            assert all(0 <= rate <= 100 for rate in rates), (period, rates)
         transaction.set_rollback(True)
 
 
