@@ -36,7 +36,8 @@ ACTIONS: dict[str, Action] = {
     "resolve": Action(serializers.ResolveSerializer, transitions.case_resolve),
     "close": Action(serializers.CloseSerializer, transitions.case_close),
     "send-back": Action(serializers.ReasonSerializer, transitions.case_send_back),
-    "follow-up": Action(serializers.FollowUpSerializer, transitions.case_follow_up),
+    # 回访 is not here: it records a FollowUp (satisfaction, recurrence), so mediation serves it, at
+    # /api/v1/cases/{number}/follow-up/ as well as /api/v1/mediation/cases/{number}/follow-ups/.
     "reopen": Action(serializers.ReasonSerializer, transitions.case_reopen),
     "escalate": Action(serializers.ReasonSerializer, transitions.case_escalate),
     "transfer": Action(serializers.TransferSerializer, transitions.case_transfer),

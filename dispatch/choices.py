@@ -171,3 +171,44 @@ class NotificationKind(models.TextChoices):
     NOTICE_OVERDUE = "notice_overdue", _("督办回复超期")
     # A follow-up found the resident dissatisfied or the matter recurring: a supervisor decides on reopening.
     FOLLOW_UP_REVIEW = "follow_up_review", _("回访不满意待审核")
+
+
+class HandlingOutcome(models.TextChoices):
+    """How handling ended: the resolve step's outcome code (mediation records the same codes)."""
+
+    # Resolved, with a signed 调解协议书.
+    AGREEMENT = "agreement", _("达成书面协议化解")
+    # Resolved on the spot; the parties did not want a written agreement (口头协议).
+    NO_WRITTEN_AGREEMENT = "no_written_agreement", _("未签书面协议化解")
+    # Part of the matter settled, part still open.
+    PARTLY = "partly", _("部分化解")
+    # No settlement; `next_step` says where the parties were guided.
+    FAILED = "failed", _("调解不成")
+    # The applicant withdrew the request.
+    WITHDRAWN = "withdrawn", _("申请人撤回")
+
+
+# Outcomes that count as "resolved" for the case lifecycle (resolved vs unresolved).
+RESOLVED_OUTCOMES = frozenset({HandlingOutcome.AGREEMENT, HandlingOutcome.NO_WRITTEN_AGREEMENT})
+
+
+class NextStep(models.TextChoices):
+    # Guided to file a lawsuit (引导诉讼).
+    LAWSUIT = "lawsuit", _("引导诉讼")
+    # Guided to labour or commercial arbitration.
+    ARBITRATION = "arbitration", _("引导仲裁")
+    # Guided to the petition (信访) channel.
+    PETITION = "petition", _("引导信访渠道")
+
+
+class ReportBackMethod(models.TextChoices):
+    """How the applicant was told the result when the case is closed (办结反馈)."""
+
+    # By telephone.
+    PHONE = "phone", _("电话告知")
+    # Face to face, at the center or at home.
+    IN_PERSON = "in_person", _("当面告知")
+    # In a written reply.
+    LETTER = "letter", _("书面告知")
+    # By text message or WeChat.
+    MESSAGE = "message", _("短信/微信告知")

@@ -1,6 +1,7 @@
 """Demo lifecycle for `make run`: maps categories to departments, tightens red cases' limits, and moves
-a good share of intake's demo cases along (triaged, assigned, signed, closed, followed up, escalated),
-then lets the sweep record the clocks that have already run out.
+a good share of intake's demo cases along (triaged, assigned, signed, closed, escalated), then lets the
+sweep record the clocks that have already run out. The cases whose stage is "followed_up" are closed here
+and followed up by mediation's demo (a follow-up is a mediation FollowUp row: `follow_up_pending`).
 
 Idempotent: which step a case reaches is fixed by its number, and only untouched cases (version 0) move,
 so a second run changes nothing."""
@@ -11,15 +12,24 @@ import zlib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from dispatch import transitions
-from dispatch.choices import CaseStatus, DeadlineKind, DeadlineUnit, TriageColor
+from dispatch.choices import (
+    CaseStatus,
+    DeadlineKind,
+    DeadlineUnit,
+    HandlingOutcome,
+    ReportBackMethod,
+    TriageColor,
+)
 from dispatch.exceptions import DispatchError
 from dispatch.models import CategoryDepartment, DeadlinePolicy
 from dispatch.permissions import DispatchPermission
 from dispatch.routing import route_propose
 from dispatch.services import center_supervisors
 from dispatch.timers import deadlines_sweep
+from dispatch.transitions import ReportBack
 from dispatch.triage import propose_color
 from grid.choices import DepartmentKind, Role
 from grid.selectors import region_in_jurisdiction
@@ -82,6 +92,12 @@ def _stage(case: Case) -> str:
     return STAGES[zlib.crc32(case.number.encode()) % len(STAGES)]
 
 
+def follow_up_pending() -> list[Case]:
+    """The closed cases this demo leaves for mediation's demo to follow up."""
+    closed = Case.objects.filter(status=CaseStatus.CLOSED).select_related("assignee").order_by("number")
+    return [case for case in closed if _stage(case) == "followed_up"]
+
+
 def _progress(case: Case) -> bool:
     """Moves one case to its stage, all or nothing; a case with nobody to act on it stays put."""
     try:
@@ -120,13 +136,15 @@ def _advance(case: Case) -> bool:
         case = transitions.case_sign(case, actor=handler)
         if stage == "in_progress":
             return True
-        case = transitions.case_resolve(case, actor=handler, resolved=True, outcome="agreement",
-                                        payload={"summary": "经调解双方达成一致，当场履行"})  # fmt: skip
-        case = transitions.case_close(
-            case, actor=handler, report_back={"channel": "phone", "note": "已电话告知申请人办理结果"}
+        case = transitions.case_resolve(
+            case,
+            actor=handler,
+            resolved=True,
+            outcome=HandlingOutcome.NO_WRITTEN_AGREEMENT,
+            payload={"next_step": "", "note": "经调解双方达成一致，当场履行"},
         )
-        if stage == "followed_up":
-            transitions.case_follow_up(case, actor=handler, payload={"satisfied": True, "note": "回访满意"})
+        report_back = ReportBack(ReportBackMethod.PHONE, timezone.now(), "已电话告知申请人办理结果")
+        transitions.case_close(case, actor=handler, report_back=report_back.payload())
     return True
 
 

@@ -1,8 +1,18 @@
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dispatch.choices import ArbitrationDecision, TransferTarget, TriageColor
+from dispatch.choices import (
+    RESOLVED_OUTCOMES,
+    ArbitrationDecision,
+    HandlingOutcome,
+    NextStep,
+    ReportBackMethod,
+    TransferTarget,
+    TriageColor,
+)
 from dispatch.models import CaseEvent, Deadline
+from dispatch.transitions import ReportBack
 from grid.models import Department
 from intake.models import Case
 
@@ -42,17 +52,48 @@ class TransferSerializer(ReasonSerializer):
 
 
 class ResolveSerializer(VersionedSerializer):
-    resolved = serializers.BooleanField()
-    outcome = serializers.CharField(max_length=50)
-    payload = serializers.DictField(required=False, default=dict)
+    """The conclusion page's rules (mediation's ConclusionForm): an outcome code, and where the parties
+    were guided when it failed. Whether the case counts as resolved follows from the outcome."""
+
+    outcome = serializers.ChoiceField(choices=HandlingOutcome.choices)
+    next_step = serializers.ChoiceField(
+        choices=NextStep.choices, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    resolved = serializers.BooleanField(
+        required=False, help_text="optional: when given, it must agree with the outcome"
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        outcome, next_step = attrs["outcome"], attrs["next_step"]
+        resolved = outcome in RESOLVED_OUTCOMES
+        if attrs.get("resolved", resolved) != resolved:
+            raise serializers.ValidationError(
+                {"resolved": [_("与办理结果不一致：只有达成协议（书面或口头）的结果算已化解。")]}
+            )
+        if outcome == HandlingOutcome.FAILED and not next_step:
+            raise serializers.ValidationError(
+                {"next_step": [_("调解不成时须选择后续途径（诉讼、仲裁或信访）。")]}
+            )
+        next_step = next_step if outcome == HandlingOutcome.FAILED else ""
+        version = {"version": attrs["version"]} if "version" in attrs else {}
+        payload = {"next_step": next_step, "note": attrs["note"]}
+        return {**version, "resolved": resolved, "outcome": outcome, "payload": payload}
+
+
+class ReportBackSerializer(serializers.Serializer):
+    """How and when the applicant was told the result: the close page's form (mediation's CloseForm)."""
+
+    method = serializers.ChoiceField(choices=ReportBackMethod.choices)
+    reported_at = serializers.DateTimeField()
+    note = serializers.CharField()
 
 
 class CloseSerializer(VersionedSerializer):
-    report_back = serializers.DictField(allow_empty=False)
+    report_back = ReportBackSerializer()
 
-
-class FollowUpSerializer(VersionedSerializer):
-    payload = serializers.DictField(allow_empty=False)
+    def validate_report_back(self, value: dict) -> dict:
+        return ReportBack(**value).payload()
 
 
 class ErrorSerializer(serializers.Serializer):

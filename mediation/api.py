@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError
@@ -208,8 +208,17 @@ class CloseView(APIView):
 
 
 class FollowUpView(APIView):
+    """Records a 回访 on a closed case (closed → followed_up) with its satisfaction and recurrence."""
+
     @extend_schema(
-        request=serializers.FollowUpRecordSerializer, responses={201: serializers.FollowUpResultSerializer}
+        request=serializers.FollowUpRecordSerializer,
+        responses={
+            201: serializers.FollowUpResultSerializer,
+            400: OpenApiResponse(description="bad input: field name → messages"),
+            403: OpenApiResponse(description="the caller may not follow up this case"),
+            404: OpenApiResponse(description="no such case in your jurisdiction"),
+            409: OpenApiResponse(description="the case is not closed"),
+        },
     )
     def post(self, request: Request, number: str) -> Response:
         _require(request, MediationPermission.FOLLOW_UP)

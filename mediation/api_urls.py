@@ -17,6 +17,9 @@ urlpatterns = [
     path(f"{CASE}/mediations/<int:pk>/conclude/", api.ConcludeView.as_view(), name="conclude"),
     path(f"{CASE}/close/", api.CloseView.as_view(), name="close"),
     path(f"{CASE}/follow-ups/", api.FollowUpView.as_view(), name="follow-up"),
+    # The lifecycle's follow-up step, beside dispatch's /api/v1/cases/{number}/{step}/: the same view, so
+    # a follow-up is always a FollowUp row (satisfaction, recurrence), never a bare status change.
+    path("cases/<str:number>/follow-up/", api.FollowUpView.as_view(), name="case-follow-up"),
     path("mediation/agreements/<int:pk>/", api.AgreementView.as_view(), name="agreement"),
     path(
         "mediation/agreements/<int:pk>/finalise/",

@@ -1,6 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.choices import RESOLVED_OUTCOMES as RESOLVED_OUTCOMES
+from dispatch.choices import HandlingOutcome
+from dispatch.choices import NextStep as NextStep
+
+# The outcome vocabulary is the lifecycle's (dispatch resolves a case with these codes, from the API as from
+# a mediation's conclusion): one definition, named here for mediation's records.
+MediationOutcome = HandlingOutcome
+
 
 class MediationKind(models.TextChoices):
     # By a people's mediation committee (村居/乡镇人民调解委员会), free of charge.
@@ -13,32 +21,6 @@ class MediationKind(models.TextChoices):
     INDUSTRY = "industry", _("行业性专业性调解")
     # By a lawyer at a lawyer mediation studio.
     LAWYER = "lawyer", _("律师调解")
-
-
-class MediationOutcome(models.TextChoices):
-    # Resolved, with a signed 调解协议书.
-    AGREEMENT = "agreement", _("达成书面协议化解")
-    # Resolved on the spot; the parties did not want a written agreement (口头协议).
-    NO_WRITTEN_AGREEMENT = "no_written_agreement", _("未签书面协议化解")
-    # Part of the matter settled, part still open.
-    PARTLY = "partly", _("部分化解")
-    # No settlement; `next_step` says where the parties were guided.
-    FAILED = "failed", _("调解不成")
-    # The applicant withdrew the request.
-    WITHDRAWN = "withdrawn", _("申请人撤回")
-
-
-# Outcomes that count as "resolved" for the case lifecycle (resolved vs unresolved).
-RESOLVED_OUTCOMES = frozenset({MediationOutcome.AGREEMENT, MediationOutcome.NO_WRITTEN_AGREEMENT})
-
-
-class NextStep(models.TextChoices):
-    # Guided to file a lawsuit (引导诉讼).
-    LAWSUIT = "lawsuit", _("引导诉讼")
-    # Guided to labour or commercial arbitration.
-    ARBITRATION = "arbitration", _("引导仲裁")
-    # Guided to the petition (信访) channel.
-    PETITION = "petition", _("引导信访渠道")
 
 
 class AgreementState(models.TextChoices):

@@ -1,5 +1,6 @@
 """Demo mediation work for `make run`: cases at 南岭街道 mediated, closed and followed up, with their
-agreements, a referral, relief for a worker owed wages, and supervision notices from 南关区.
+agreements, a referral, relief for a worker owed wages, and supervision notices from 南关区; and the 回访
+of the cases dispatch's demo closed for it (dispatch.demo.follow_up_pending).
 Runs after the grid, intake and dispatch demos; a second run finds its marker case and changes nothing."""
 
 import datetime as dt
@@ -9,13 +10,21 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from dispatch.demo import follow_up_pending
 from dispatch.transitions import case_claim, case_triage
 from grid.models import Center, Department
 from intake.models import Case, Category
 from intake.services import case_register
 from intake.validators import resident_id_check_char
 from mediation import notices, services
-from mediation.choices import MediationOutcome, NextStep, NoticeKind, ReliefKind, Satisfaction
+from mediation.choices import (
+    ContactMethod,
+    MediationOutcome,
+    NextStep,
+    NoticeKind,
+    ReliefKind,
+    Satisfaction,
+)
 
 NANGUAN, NANLING = "220102000000", "220102001000"
 MARKER = "楼上卫生间漏水致楼下天花板受损"
@@ -107,10 +116,34 @@ def load_demo() -> str:
     center = Center.objects.get(code=NANLING)
     cases = []
     with transaction.atomic():
+        followed_up = _follow_up_dispatch_demo()
         for spec in CASES:
             cases.append(_case(spec, clerk=clerk, mediator=mediator, supervisor=supervisor, center=center))
         count = _notices(supervisor, center, cases)
-    return f"调解演示：{len(cases)} 件调解案件、{count} 份督办文书 / mediation demo loaded"
+    return (
+        f"调解演示：{len(cases)} 件调解案件、{count} 份督办文书、{followed_up} 次回访 / mediation demo loaded"
+    )
+
+
+def _follow_up_dispatch_demo() -> int:
+    """Follows up, by phone and as their handler, the cases dispatch's demo closed for it."""
+    count = 0
+    for case in follow_up_pending():
+        if case.assignee is None:
+            continue
+        applicant = case.case_parties.filter(role="applicant").select_related("party").first()
+        services.follow_up_record(
+            case=case,
+            actor=case.assignee,
+            method=ContactMethod.PHONE,
+            contacted_at=timezone.now(),
+            contact_person=applicant.party.name[:50] if applicant else "申请人",
+            satisfaction=Satisfaction.SATISFIED,
+            recurred=False,
+            note="回访满意",
+        )
+        count += 1
+    return count
 
 
 def _case(spec: dict, *, clerk, mediator, supervisor, center) -> Case:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.choices import ReportBackMethod
 from grid.models import Center, Department
 from mediation.choices import (
     ContactMethod,
@@ -18,12 +19,6 @@ from mediation.selectors import ORDERINGS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-REPORT_BACK_METHODS = [
-    ("phone", _("电话告知")),
-    ("in_person", _("当面告知")),
-    ("letter", _("书面告知")),
-    ("message", _("短信/微信告知")),
-]
 
 
 class QueueFilterForm(forms.Form):
@@ -89,7 +84,7 @@ class ConclusionForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    method = forms.ChoiceField(label=_("反馈方式"), choices=REPORT_BACK_METHODS)
+    method = forms.ChoiceField(label=_("反馈方式"), choices=ReportBackMethod.choices)
     reported_at = forms.DateTimeField(label=_("反馈时间"), widget=DATETIME)
     note = forms.CharField(label=_("反馈内容"), widget=forms.Textarea(attrs={"rows": 3}))
 

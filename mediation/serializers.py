@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from dispatch.serializers import ReportBackSerializer as ReportBackSerializer
 from mediation.choices import (
     ContactMethod,
     MediationKind,
@@ -8,7 +9,6 @@ from mediation.choices import (
     NoticeKind,
     Satisfaction,
 )
-from mediation.forms import REPORT_BACK_METHODS
 from mediation.models import Agreement, MediationSession, SupervisionNotice
 
 
@@ -97,12 +97,6 @@ class ConcludeSerializer(serializers.Serializer):
         choices=NextStep.choices, required=False, allow_blank=True, default=""
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReportBackSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=REPORT_BACK_METHODS)
-    reported_at = serializers.DateTimeField()
-    note = serializers.CharField()
 
 
 class FollowUpRecordSerializer(serializers.Serializer):

@@ -5,7 +5,6 @@ changes a case's status itself.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dispatch.exceptions import TransitionForbidden
 from dispatch.services import center_supervisors, notify_all
-from dispatch.transitions import case_close, case_follow_up, case_reopen, case_resolve
+from dispatch.transitions import ReportBack, case_close, case_follow_up, case_reopen, case_resolve
 from grid.models import Department
 from intake.models import Case
 from mediation import hooks
@@ -223,15 +222,6 @@ def mediation_conclude(
     return record
 
 
-@dataclass(frozen=True)
-class ReportBack:
-    """How and when the applicant was told the result (办结反馈)."""
-
-    method: str
-    reported_at: object
-    note: str
-
-
 def case_close_with_report_back(*, case: Case, actor: AbstractBaseUser, report_back: ReportBack) -> Case:
     """Closes a resolved/unresolved case; refused without a recorded outcome or a report-back."""
     mediator_require(case, actor)
@@ -239,15 +229,7 @@ def case_close_with_report_back(*, case: Case, actor: AbstractBaseUser, report_b
         raise MediationError(_("尚未记录调解结果，不能办结。"), field="outcome")
     if not report_back.method or not report_back.note.strip():
         raise MediationError(_("办结须填写向申请人反馈的方式和内容。"), field="report_back")
-    return case_close(
-        case,
-        actor=actor,
-        report_back={
-            "method": report_back.method,
-            "reported_at": report_back.reported_at.isoformat(),
-            "note": report_back.note.strip(),
-        },
-    )
+    return case_close(case, actor=actor, report_back=report_back.payload())
 
 
 def referral_create(

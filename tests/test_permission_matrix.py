@@ -105,6 +105,7 @@ ADDRESSEE = {MEDIATOR}
 # Notices are shown to the issuing jurisdiction and the addressee, not to the village below the addressee.
 NOT_FOR_THE_VILLAGE = {GRID}
 ANSWER = {"response": "已约谈双方当事人，正在调解。"}
+REPORT_BACK = {"method": "phone", "reported_at": "2026-11-20T10:00:00+08:00", "note": "已电话告知申请人"}
 
 MATRIX: dict[str, Probe] = {
     "home": page(EVERYONE, read_status=302, note="redirects each role to its first page"),
@@ -142,12 +143,9 @@ MATRIX: dict[str, Probe] = {
     "dispatch_api:case-respond": api(HANDLER, "POST", kwargs=CASE),
     "dispatch_api:case-return": api(HANDLER, "POST", kwargs=CASE, body=REASON),
     "dispatch_api:case-claim": api(HANDLER, "POST", kwargs=CASE),
-    "dispatch_api:case-resolve": api(
-        HANDLER, "POST", kwargs=CASE, body={"resolved": True, "outcome": "mediated"}
-    ),
-    "dispatch_api:case-close": api(HANDLER, "POST", kwargs=CASE, body={"report_back": {"note": "已回告"}}),
+    "dispatch_api:case-resolve": api(HANDLER, "POST", kwargs=CASE, body={"outcome": "agreement"}),
+    "dispatch_api:case-close": api(HANDLER, "POST", kwargs=CASE, body={"report_back": REPORT_BACK}),
     "dispatch_api:case-send-back": api({SUPERVISOR}, "POST", kwargs=CASE, body=REASON),
-    "dispatch_api:case-follow-up": api(HANDLER, "POST", kwargs=CASE, body={"payload": {"note": "已回访"}}),
     "dispatch_api:case-reopen": api({SUPERVISOR}, "POST", kwargs=CASE, body=REASON),
     "dispatch_api:case-escalate": api(COUNTY_STEP, "POST", kwargs=CASE, body=REASON),
     "dispatch_api:case-transfer": api(
@@ -177,6 +175,9 @@ MATRIX: dict[str, Probe] = {
     "mediation_api:conclude": api(HANDLER, "POST", kwargs={**CASE, "pk": Ref("mediation")}),
     "mediation_api:close": api(HANDLER, "POST", kwargs=CASE),
     "mediation_api:follow-up": api({MEDIATOR}, "POST", kwargs=CASE, note="mediation.add_followup"),
+    "mediation_api:case-follow-up": api(
+        {MEDIATOR}, "POST", kwargs=CASE, note="the lifecycle's follow-up step, served by mediation"
+    ),
     "mediation_api:agreement": api(MEDIATION_READERS, kwargs={"pk": Ref("agreement")}),
     "mediation_api:agreement-finalise": api(HANDLER, "POST", kwargs={"pk": Ref("agreement")}),
     "mediation_api:notices": api(CASE_READERS),

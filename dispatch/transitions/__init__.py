@@ -21,6 +21,7 @@ from dispatch.transitions.extensions import (
 )
 from dispatch.transitions.handling import (
     RETURN_WINDOW,
+    ReportBack,
     case_arbitrate,
     case_assign,
     case_claim,
@@ -47,6 +48,7 @@ __all__ = [
     "ACTIVE",
     "ESCALATABLE",
     "RETURN_WINDOW",
+    "ReportBack",
     "case_registered",
     "case_triage",
     "case_assign",

@@ -2,6 +2,7 @@
 resolving, closing, sending back, following up and reopening."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
@@ -258,6 +259,19 @@ def case_resolve(
         expected_version=expected_version,
         sources=frozenset({S.IN_PROGRESS}),
     )
+
+
+@dataclass(frozen=True)
+class ReportBack:
+    """How and when the applicant was told the result (办结反馈): what the close page and the close API
+    take, stored on the closed event as `payload()`."""
+
+    method: str
+    reported_at: dt.datetime
+    note: str
+
+    def payload(self) -> dict:
+        return {"method": self.method, "reported_at": self.reported_at.isoformat(), "note": self.note.strip()}
 
 
 def case_close(case: Case, *, actor: Actor, report_back: dict, expected_version: int | None = None) -> Case:
