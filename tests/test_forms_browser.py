@@ -29,9 +29,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def frozen():
-    # tick=True: the page and the server still see time pass, from a known day.
+def frozen(page):
+    # tick=True: the server still sees time pass, from a known day; the browser's clock (the countdowns)
+    # starts from the same day.
     with time_machine.travel(NOW, tick=True):
+        page.clock.set_system_time(NOW)
         yield
 
 
