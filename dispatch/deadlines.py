@@ -19,7 +19,7 @@ from dispatch.choices import DeadlineKind, DeadlineState, DeadlineUnit
 from dispatch.models import OPEN_DEADLINE_STATES, Deadline, DeadlinePolicy
 from dispatch.worktime import due_after, due_resumed, time_left
 from grid.calendar import Overrides
-from grid.models import CalendarOverride
+from grid.models import CalendarOverride, Region
 from intake.models import Case
 
 RUNNING_STATES = (*OPEN_DEADLINE_STATES, DeadlineState.PAUSED)
@@ -94,6 +94,31 @@ def deadline_start(
     )
     _schedule_on_commit(deadline)
     return deadline
+
+
+PROMISED_KINDS = (DeadlineKind.RESPOND, DeadlineKind.CLOSE)
+
+
+def cases_due_times(cases: list[Case]) -> dict[int, dict[str, dt.datetime]]:
+    """When each case is due to be responded to and closed (intake's receipts and lists ask): its latest
+    stored clock of each kind; a clock not started yet is projected from receipt with the same policy
+    and calendar `deadline_start` will use."""
+    due: dict[int, dict[str, dt.datetime]] = {case.pk: {} for case in cases}
+    stored = Deadline.objects.filter(case__in=cases, kind__in=PROMISED_KINDS).order_by("started_at", "pk")
+    for case_id, kind, due_at in stored.values_list("case_id", "kind", "due_at"):
+        due[case_id][kind] = due_at
+    missing = [(case, kind) for case in cases for kind in PROMISED_KINDS if kind not in due[case.pk]]
+    if missing:
+        overrides, levels = calendar_overrides(), _handling_levels([case for case, _ in missing])
+        for case, kind in missing:
+            terms = policy_terms(kind, color=case.color, level=levels[case.handling_region_id])
+            due[case.pk][kind] = due_after(case.received_at, terms.amount, terms.unit, overrides)
+    return due
+
+
+def _handling_levels(cases: list[Case]) -> dict[int, int]:
+    ids = {case.handling_region_id for case in cases}
+    return dict(Region.objects.filter(pk__in=ids).values_list("pk", "level"))
 
 
 def deadline_meet(case: Case, kind: str) -> int:

@@ -4,9 +4,10 @@ one way and the flow stays explicit (no Django signals); a failing callback roll
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Generic, ParamSpec
+from typing import Generic, ParamSpec, TypeVar
 
 P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Hook(Generic[P]):
@@ -31,3 +32,21 @@ class Hook(Generic[P]):
             yield
         finally:
             self.connect(listener)
+
+
+class Provider(Generic[P, R]):
+    """A question an upstream app asks and one downstream app answers (dispatch tells intake when a case
+    is due): the answering app `provide`s the function in its AppConfig.ready()."""
+
+    def __init__(self, question: str) -> None:
+        self.question = question
+        self.function: Callable[P, R] | None = None
+
+    def provide(self, function: Callable[P, R]) -> Callable[P, R]:
+        self.function = function
+        return function
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self.function is None:
+            raise RuntimeError(f"no installed app answers {self.question!r}")
+        return self.function(*args, **kwargs)

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from intake.choices import Channel, MatterType, PartyKind, PartyRole
 from intake.masking import PartyIdentity, party_identities_for
 from intake.models import Attachment, Case, Category
-from intake.receipts import calendar_overrides_all, case_promises
+from intake.receipts import cases_promises
 from intake.validators import normalize_id_number, validate_party_id_number
 
 
@@ -220,9 +220,11 @@ class CaseSerializer(serializers.ModelSerializer):
         }
     )
     def get_promises(self, obj: Case) -> dict:
-        if "overrides" not in self.context:
-            self.context["overrides"] = calendar_overrides_all()
-        promises = case_promises(case=obj, overrides=self.context["overrides"])
+        # A list serializes its cases' promises from one read (the parent's instance is that list).
+        if "promises" not in self.context:
+            listed = getattr(self.parent, "instance", None) if self.parent is not None else None
+            self.context["promises"] = cases_promises(cases=list(listed) if listed is not None else [obj])
+        promises = self.context["promises"].get(obj.pk) or cases_promises(cases=[obj])[obj.pk]
         field = serializers.DateTimeField()
         return {
             "respond_by": field.to_representation(promises.respond_by),

@@ -2,15 +2,24 @@
 panel, repeat visits, grid reports, attachments — with masking and escaping everywhere a party is shown."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework.test import APIClient
 
+from dispatch.choices import DeadlineKind
+from dispatch.deadlines import deadline_start
+from dispatch.models import Deadline
 from intake.models import Case, IdentityView, RepeatVisit
 from intake.tests.factories import party, png, register, resident_id
 from tests.roles import CHENGGUAN, HUAYANG
 
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 XSS = '<script>alert("x")</script>'
 
 
@@ -107,6 +116,42 @@ def test_only_registering_roles_see_the_desk(client, mediator):
     assert client.get(reverse("intake:register")).status_code == 403
     assert client.post(reverse("intake:register"), form_data()).status_code == 403
     assert client.get(reverse("intake:grid_report")).status_code == 403
+
+
+@time_machine.travel(dt.datetime(2026, 4, 3, 20, 21, tzinfo=SHANGHAI), tick=False)
+def test_a_receipt_printed_on_a_friday_evening_before_a_holiday_promises_the_respond_clock(
+    client, clerk, center
+):
+    # given a walk-in at 20:21 on the Friday before 清明 (Saturday to Monday off)
+    case = register(actor=clerk, center=center)
+    respond = Deadline.objects.get(case=case, kind=DeadlineKind.RESPOND)
+    client.force_login(clerk)
+
+    # when the receipt is printed
+    page = client.get(reverse("intake:receipt", args=[case.number])).content.decode()
+
+    # then it promises the respond clock's due time: 30 working minutes from 08:30 on Tuesday
+    assert timezone.localtime(respond.due_at) == dt.datetime(2026, 4, 7, 9, 0, tzinfo=SHANGHAI)
+    assert "30分钟内响应联系（4月7日 09:00前）" in page
+    assert "20:51" not in page
+
+
+def test_the_api_promises_the_cases_clocks(clerk, center):
+    # given a registered case, signed for and with its close clock running
+    case = register(actor=clerk, center=center)
+    close = deadline_start(case, DeadlineKind.CLOSE, start=case.received_at + dt.timedelta(days=1))
+    client = APIClient()
+    client.force_authenticate(clerk)
+
+    # when
+    listed = client.get("/api/v1/cases/").json()["results"][0]["promises"]
+    detail = client.get(f"/api/v1/cases/{case.number}/").json()["promises"]
+
+    # then both read the stored clocks
+    respond = Deadline.objects.get(case=case, kind=DeadlineKind.RESPOND)
+    assert listed == detail
+    assert parse_datetime(detail["respond_by"]) == respond.due_at
+    assert parse_datetime(detail["close_by"]) == close.due_at
 
 
 def test_the_receipt_shows_what_was_received_and_the_promises(client, clerk, center, media):
