@@ -22,13 +22,18 @@ BATCH_SIZE = 5000
 
 
 @dataclass(frozen=True)
-class RegionImportResult:
+class LoadCounts:
+    """What a bulk load did: rows created, updated in place, and found as they were."""
+
     created: int
     updated: int
     unchanged: int
 
+    def summary(self) -> str:
+        return f"新增 created {self.created}, 更新 updated {self.updated}, 未变 unchanged {self.unchanged}"
 
-def regions_import(*, path: Path, provinces: list[str] = (), within: list[str] = ()) -> RegionImportResult:
+
+def regions_import(*, path: Path, provinces: list[str] = (), within: list[str] = ()) -> LoadCounts:
     """Loads official regions into the tree: validate everything first, then upsert in one transaction.
 
     Idempotent: the tree layout is computed from the file merged with what the database holds, and only
@@ -54,9 +59,7 @@ def regions_import(*, path: Path, provinces: list[str] = (), within: list[str] =
                 update_fields=list(TREE_FIELDS),
             )
     created = sum(1 for node in changed if node.code not in existing)
-    return RegionImportResult(
-        created=created, updated=len(changed) - created, unchanged=len(nodes) - len(changed)
-    )
+    return LoadCounts(created=created, updated=len(changed) - created, unchanged=len(nodes) - len(changed))
 
 
 def _existing_nodes(*, tree_ids: set[int]) -> dict[str, TreeNode]:
@@ -98,16 +101,9 @@ def center_create(*, region: Region, name: str = "", phone: str = "", address: s
     )
 
 
-@dataclass(frozen=True)
-class CentersOpened:
-    created: int
-    updated: int
-    unchanged: int
-
-
 def centers_open(
     *, within: str = "", levels: Iterable[int] = (), rows: Iterable[CenterRow] = ()
-) -> CentersOpened:
+) -> LoadCounts:
     """Opens the 综治中心 of every region of `within`'s subtree at `levels`, and of each row of a centers
     file (whose name, phone and address are also set on a center already open). Everything is checked
     before anything is written; a second run writes nothing. Saved one by one so each is audited."""
@@ -125,7 +121,7 @@ def centers_open(
                 created += 1
             elif _center_details_set(center, row):
                 updated += 1
-    return CentersOpened(created=created, updated=updated, unchanged=len(regions) - created - updated)
+    return LoadCounts(created=created, updated=updated, unchanged=len(regions) - created - updated)
 
 
 def _regions_to_open(within: str, levels: set[int], rows: list[CenterRow]) -> list[Region]:

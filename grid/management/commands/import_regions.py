@@ -27,8 +27,4 @@ class Command(BaseCommand):
             raise CommandError(
                 "导入失败，未写入任何数据 / import refused, nothing written:\n" + str(error)
             ) from None
-        self.stdout.write(
-            f"新增 created {result.created}, 更新 updated {result.updated}, "
-            f"未变 unchanged {result.unchanged} "
-            f"in {time.perf_counter() - started:.1f}s"
-        )
+        self.stdout.write(f"{result.summary()} in {time.perf_counter() - started:.1f}s")

@@ -49,7 +49,4 @@ class Command(BaseCommand):
             raise CommandError(
                 "开设失败，未写入任何数据 / refused, nothing written:\n" + str(error)
             ) from None
-        self.stdout.write(
-            f"新开 created {result.created}, 更新 updated {result.updated}, "
-            f"未变 unchanged {result.unchanged} in {time.perf_counter() - started:.1f}s"
-        )
+        self.stdout.write(f"{result.summary()} in {time.perf_counter() - started:.1f}s")
