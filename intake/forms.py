@@ -33,7 +33,7 @@ class MultipleFileField(forms.FileField):
 
 def category_choices() -> list:
     """Kinds grouped by class (optgroups): usable by keyboard alone, and filtered by class with JS."""
-    return [("", "—— 请选择 ——")] + [
+    return [("", _("—— 请选择 ——"))] + [
         (
             f"{group['category'].code} {group['category'].name}",
             [(k.code, f"{k.code} {k.name}") for k in group["kinds"]],
