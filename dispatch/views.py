@@ -34,7 +34,8 @@ def triage_board(request: HttpRequest) -> HttpResponse:
     rows = []
     for case in cases:
         color, reasons = propose_color(case)
-        rows.append({"case": case, "proposed": color, "reasons": reasons, "form": TriageForm(
+        rows.append({"case": case, "proposed": color, "reasons": reasons,
+                     "reopened": case.status == CaseStatus.REOPENED, "form": TriageForm(
             initial={"color": color, "version": case.version}, auto_id=f"id_{case.number}_%s"
         )})  # fmt: skip
     context = {"rows": rows, "queue": selectors.assignment_queue(user=request.user)[:100]}

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import Center, GridCell, Region, Window
-from intake.choices import Channel, MatterType, PartyKind, PartyRole
+from intake.choices import CaseStatus, Channel, MatterType, PartyKind, PartyRole, TriageColor
 
 
 class Category(models.Model):
@@ -105,8 +105,10 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Lifecycle state, written by dispatch.transitions only.
-    status = models.CharField(_("状态"), max_length=20, default="registered", db_index=True)
-    color = models.CharField(_("分级"), max_length=10, blank=True, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED, db_index=True
+    )
+    color = models.CharField(_("分级"), max_length=10, choices=TriageColor.choices, blank=True, db_index=True)
     handling_center = models.ForeignKey(
         Center, on_delete=models.PROTECT, related_name="handled_cases", verbose_name=_("承办中心")
     )
@@ -148,6 +150,14 @@ class Case(models.Model):
                 fields=["status", "handling_region"],
                 condition=models.Q(assignee__isnull=True),
                 name="case_unclaimed",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CaseStatus.values), name="case_status_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(color__in=["", *TriageColor.values]), name="case_color_known"
             ),
         ]
 

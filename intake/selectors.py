@@ -15,14 +15,12 @@ from guardian.models import UserObjectPermission
 
 from grid.models import Center, Region
 from grid.selectors import jurisdiction_q, staff_profile_get
+from intake.choices import FINISHED_STATUSES
 from intake.models import Case, CaseParty, Category, Party
 from intake.validators import normalize_id_number, normalize_phone
 
 User = AbstractBaseUser | AnonymousUser
 
-# Statuses (dispatch.choices.CaseStatus values) in which a matter is finished: a new visit about it is a
-# new case, not a repeat visit. Listed here as values because intake may not import dispatch.
-FINISHED_STATUSES = ("closed", "followed_up")
 DUPLICATE_WINDOW_DAYS = 30
 
 

@@ -24,7 +24,7 @@ from guardian.shortcuts import assign_perm
 from grid.models import Center, GridCell, Region, Window
 from grid.selectors import region_in_jurisdiction
 from intake import hooks
-from intake.choices import Channel, MatterType, PartyKind, PartyRole
+from intake.choices import FINISHED_STATUSES, Channel, MatterType, PartyKind, PartyRole
 from intake.models import (
     Attachment,
     Case,
@@ -36,7 +36,7 @@ from intake.models import (
     RepeatVisit,
 )
 from intake.permissions import IntakePermission
-from intake.selectors import FINISHED_STATUSES, case_list_for_user, intake_center_for_user
+from intake.selectors import case_list_for_user, intake_center_for_user
 from intake.validators import (
     ATTACHMENT_MAX_COUNT,
     attachment_content_type,

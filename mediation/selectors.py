@@ -14,14 +14,16 @@ from dispatch.models import OPEN_DEADLINE_STATES, Deadline
 from dispatch.selectors import case_deadlines, case_events
 from grid.choices import RegionLevel
 from grid.selectors import jurisdiction_q, staff_profile_get
+from intake.choices import CLAIMABLE_STATUSES, CONCLUDED_STATUSES, WORKING_STATUSES, CaseStatus
 from intake.models import Case
 from intake.selectors import case_list_for_user
 from mediation.choices import OPEN_NOTICE_STATES
 from mediation.models import Agreement, MediationRecord, SupervisionNotice
 
-# Statuses a handler still works on (dispatch.choices.CaseStatus values).
-ACTIVE_STATUSES = ("assigned", "in_progress", "resolved", "unresolved", "reopened", "suspended", "closed")
-UNCLAIMED_STATUSES = ("triaged", "assigned")
+# Statuses a handler still works on: from handed over until followed up.
+ACTIVE_STATUSES = (
+    WORKING_STATUSES | CONCLUDED_STATUSES | {CaseStatus.ASSIGNED, CaseStatus.SUSPENDED, CaseStatus.CLOSED}
+)
 NOTICE_RELATED = (
     "issuer",
     "issuing_center__region",
@@ -72,7 +74,7 @@ def _queue_q(*, user: AbstractBaseUser, queue: str) -> Q:
     if queue == Queue.MINE:
         return Q(assignee=user, status__in=ACTIVE_STATUSES)
     if queue == Queue.UNCLAIMED:
-        return Q(assignee__isnull=True, status__in=UNCLAIMED_STATUSES)
+        return Q(assignee__isnull=True, status__in=CLAIMABLE_STATUSES)
     profile = staff_profile_get(user=user)
     team = Q(pk__in=[])
     if profile and profile.department_id:
@@ -196,7 +198,7 @@ def supervisor_board(*, user: AbstractBaseUser, limit: int = 20) -> Board:
     overdue = cases.filter(
         deadlines__state__in=OPEN_DEADLINE_STATES, deadlines__due_at__lte=timezone.now()
     ).distinct()
-    open_cases = cases.filter(status__in=ACTIVE_STATUSES).exclude(status="closed")
+    open_cases = cases.filter(status__in=ACTIVE_STATUSES).exclude(status=CaseStatus.CLOSED)
     related = ("category", "handling_center", "assignee")
     profile = staff_profile_get(user=user)
     by_tier = [

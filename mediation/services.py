@@ -16,6 +16,7 @@ from dispatch.exceptions import TransitionForbidden
 from dispatch.services import center_supervisors, notify_all
 from dispatch.transitions import ReportBack, case_close, case_follow_up, case_reopen, case_resolve
 from grid.models import Department
+from intake.choices import WORKING_STATUSES, CaseStatus
 from intake.models import Case
 from mediation import hooks
 from mediation.choices import (
@@ -35,9 +36,6 @@ from mediation.models import (
     Referral,
     ReliefMeasure,
 )
-
-# Case statuses (dispatch.choices.CaseStatus values) in which mediation work may be recorded.
-WORKING_STATUSES = frozenset({"in_progress", "reopened"})
 
 
 def _require_working(case: Case) -> None:
@@ -284,7 +282,7 @@ def follow_up_record(
 ) -> FollowUp:
     """Records a 回访 on a closed case (closed -> followed_up). A dissatisfied resident or a recurrence
     is put before the center's supervisors, who may reopen the case (follow_up_reopen)."""
-    if case.status != "closed":
+    if case.status != CaseStatus.CLOSED:
         raise MediationError(_("案件办结后才能回访。"), conflict=True)
     if satisfaction not in Satisfaction.values:
         raise MediationError(_("请选择满意度。"), field="satisfaction")

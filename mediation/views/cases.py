@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dispatch.choices import CaseStatus
 from dispatch.exceptions import InvalidTransition, TransitionForbidden
 from dispatch.transitions import case_claim
 from grid.selectors import department_list_for_user, region_list_for_user, staff_profile_get
+from intake.choices import CLAIMABLE_STATUSES, CONCLUDED_STATUSES, WORKING_STATUSES, CaseStatus
 from intake.masking import can_view_full_identity, mask_id_number, mask_phone, party_identities_for
 from intake.selectors import category_kinds_active
 from mediation import forms, services
@@ -101,6 +101,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "data": data,
             "parties": [(link, identities[link.party_id]) for link in data.parties],
             "is_mine": case.assignee_id == request.user.pk,
+            "stage": _stage(case),
             "can_mediate": request.user.has_perm(MediationPermission.MEDIATE),
             "can_follow_up": request.user.has_perm(MediationPermission.FOLLOW_UP),
             "can_review": request.user.has_perm("dispatch.review_case"),
@@ -122,6 +123,17 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "now": timezone.now(),
         },
     )
+
+
+def _stage(case) -> dict[str, bool]:
+    """Where the case stands, in the lifecycle's named sets (the template names no status itself)."""
+    return {
+        "claimable": case.status in CLAIMABLE_STATUSES,
+        "working": case.status in WORKING_STATUSES,
+        "concluded": case.status in CONCLUDED_STATUSES,
+        "closed": case.status == CaseStatus.CLOSED,
+        "followed_up": case.status == CaseStatus.FOLLOWED_UP,
+    }
 
 
 @login_required
