@@ -10,6 +10,7 @@ from dispatch.choices import CaseStatus, DeadlineState
 from dispatch.models import OPEN_DEADLINE_STATES, CaseEvent, Deadline, Notification
 from grid.models import Center
 from grid.selectors import jurisdiction_q
+from intake.choices import FINISHED_STATUSES
 from intake.models import Case
 from intake.selectors import case_visibility_q
 
@@ -65,7 +66,7 @@ def overdue_list(*, user: User) -> QuerySet[Deadline]:
     return (
         Deadline.objects.filter(overdue, case__isnull=False)
         .filter(case__in=case_list_for_user(user=user).values("pk"))
-        .exclude(case__status__in=[CaseStatus.CLOSED, CaseStatus.FOLLOWED_UP, CaseStatus.TRANSFERRED])
+        .exclude(case__status__in=[*FINISHED_STATUSES, CaseStatus.TRANSFERRED])
         .select_related("case", "case__handling_center", "owner")
         .order_by("due_at")
     )

@@ -7,11 +7,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
-from django.utils import timezone
 
 from dispatch.deadlines import RUNNING_STATES as RUNNING_DEADLINE_STATES
 from dispatch.models import OPEN_DEADLINE_STATES, Deadline
-from dispatch.selectors import case_deadlines, case_events
+from dispatch.selectors import case_deadlines, case_events, overdue_list
 from grid.choices import RegionLevel
 from grid.selectors import jurisdiction_q, staff_profile_get
 from intake.choices import CLAIMABLE_STATUSES, CONCLUDED_STATUSES, WORKING_STATUSES, CaseStatus
@@ -195,9 +194,8 @@ def supervisor_board(*, user: AbstractBaseUser, limit: int = 20) -> Board:
     """The supervisor's board: overdue cases by tier and department, red and repeat-visit cases, and
     notices this user's center issued that still wait for a reply."""
     cases = case_list_for_user(user=user)
-    overdue = cases.filter(
-        deadlines__state__in=OPEN_DEADLINE_STATES, deadlines__due_at__lte=timezone.now()
-    ).distinct()
+    # The same overdue clocks as the overdue list: a case stays on the board after its clock breaches.
+    overdue = cases.filter(pk__in=overdue_list(user=user).values("case_id"))
     open_cases = cases.filter(status__in=ACTIVE_STATUSES).exclude(status=CaseStatus.CLOSED)
     related = ("category", "handling_center", "assignee")
     profile = staff_profile_get(user=user)

@@ -1,12 +1,19 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from dispatch.choices import DeadlineKind, DeadlineState, DeadlineUnit
+from dispatch.models import Deadline
+from dispatch.selectors import overdue_list
 from dispatch.transitions import case_claim
 from intake.models import Case
 from mediation.choices import NoticeKind
 from mediation.models import Agreement, MediationSession, SupervisionNotice
 from mediation.notices import notice_issue
+from mediation.selectors import supervisor_board
 from mediation.services import agreement_finalise, agreement_generate, mediation_start
 from mediation.tests.factories import CaseFactory
 from tests.roles import NANLING, make_staff
@@ -290,3 +297,30 @@ def test_a_tampered_follow_up_id_is_404_not_a_500(client, supervisor):
     )
     # then
     assert response.status_code == 404
+
+
+@time_machine.travel(dt.datetime(2026, 7, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+def test_the_board_counts_the_cases_the_overdue_list_shows(supervisor):
+    # given a close clock the sweep breached days ago, one a minute past due, and one paused past its time
+    now = timezone.now()
+    for status, state, due in [
+        ("in_progress", DeadlineState.BREACHED, now - dt.timedelta(days=9)),
+        ("in_progress", DeadlineState.PENDING, now - dt.timedelta(minutes=1)),
+        ("suspended", DeadlineState.PAUSED, now - dt.timedelta(days=2)),
+    ]:
+        Deadline.objects.create(
+            case=CaseFactory(status=status),
+            kind=DeadlineKind.CLOSE,
+            state=state,
+            unit=DeadlineUnit.WORKING_DAYS,
+            started_at=due - dt.timedelta(days=7),
+            warn_at=due - dt.timedelta(days=1),
+            due_at=due,
+        )
+
+    # when
+    board = supervisor_board(user=supervisor)
+    listed = {deadline.case_id for deadline in overdue_list(user=supervisor)}
+
+    # then the board counts exactly the cases the overdue list shows: the breached and the late one
+    assert board.overdue_total == len(listed) == 2
