@@ -65,8 +65,10 @@ def deadline_start(
     owner: AbstractBaseUser | None = None,
     start: dt.datetime | None = None,
     target: models.Model | None = None,
+    amount: int | None = None,
 ) -> Deadline:
-    """Starts a clock for `case` and/or `target` under the policy for the case's colour and tier.
+    """Starts a clock for `case` and/or `target` under the policy for the case's colour and tier; `amount`
+    replaces the policy's length when the person setting the clock chooses it (a notice's reply days).
 
     A case has at most one running clock per kind (except notice replies): starting it again returns the
     running one. Schedules the warning and breach tasks on commit.
@@ -79,7 +81,7 @@ def deadline_start(
         policy_terms(kind, color=case.color, level=case.handling_region.level) if case else policy_terms(kind)
     )
     start = start or timezone.now()
-    due = due_after(start, terms.amount, terms.unit, calendar_overrides())
+    due = due_after(start, amount or terms.amount, terms.unit, calendar_overrides())
     deadline = Deadline.objects.create(
         case=case,
         kind=kind,

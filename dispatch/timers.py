@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from dispatch import hooks
 from dispatch.choices import DeadlineState, EventType, NotificationKind
 from dispatch.events import event_write
 from dispatch.exceptions import InvalidTransition
@@ -38,9 +39,10 @@ def deadline_warn(*, deadline_id: int) -> bool:
 
 
 def deadline_breach(*, deadline_id: int) -> bool:
-    """Open and past due → breached, once: writes the event, sends the urging notice (催办) to the
-    responsible person or unit, tells the handling center's supervisors when the case has breached
-    before, and escalates when the deadline's policy says so. False when there was nothing to do."""
+    """Open and past due → breached, once. A case's clock writes the event, sends the urging notice (催办)
+    to the responsible person or unit, tells the handling center's supervisors when the case has breached
+    before, and escalates when the deadline's policy says so; another object's clock goes to its app's
+    hook. False when there was nothing to do."""
     with transaction.atomic():
         now = timezone.now()
         won = Deadline.objects.filter(pk=deadline_id, state__in=OPEN_DEADLINE_STATES, due_at__lte=now).update(
@@ -51,10 +53,13 @@ def deadline_breach(*, deadline_id: int) -> bool:
         deadline = Deadline.objects.select_related("case__handling_center__region", "owner").get(
             pk=deadline_id
         )
-        payload = {"deadline": deadline.pk, "kind": deadline.kind, "due_at": deadline.due_at.isoformat()}
-        notify_all(_owners(deadline), NotificationKind.URGE, case=deadline.case, payload=payload)
         if deadline.case_id:
+            payload = {"deadline": deadline.pk, "kind": deadline.kind, "due_at": deadline.due_at.isoformat()}
+            notify_all(_owners(deadline), NotificationKind.URGE, case=deadline.case, payload=payload)
             _case_breached(deadline, payload)
+        else:
+            # The app owning the target (a notice's issuer is told) decides what running out means.
+            hooks.target_deadline_breached(deadline)
     return True
 
 

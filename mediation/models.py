@@ -1,7 +1,12 @@
+import datetime as dt
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dispatch.choices import DeadlineState
+from dispatch.models import Deadline
 from grid.models import Center, Department
 from intake.models import Case
 from mediation.choices import (
@@ -201,7 +206,7 @@ class ReliefMeasure(models.Model):
 
 class SupervisionNotice(models.Model):
     """A 督办 notice from a county-or-higher center to a lower center, a department or a person.
-    The reply deadline sits on the row (`due_at`, computed in working days when issued)."""
+    Its reply clock is a dispatch Deadline (kind notice_reply) pointing at it, like every clock."""
 
     kind = models.CharField(_("文书类型"), max_length=20, choices=NoticeKind.choices)
     number = models.CharField(_("文号"), max_length=60, unique=True)
@@ -242,7 +247,6 @@ class SupervisionNotice(models.Model):
     cases = models.ManyToManyField(Case, blank=True, related_name="notices", verbose_name=_("督办案件"))
     reply_days = models.PositiveSmallIntegerField(_("回复时限（工作日）"))
     issued_at = models.DateTimeField(_("签发时间"))
-    due_at = models.DateTimeField(_("回复截止"))
     state = models.CharField(
         _("状态"), max_length=12, choices=NoticeState.choices, default=NoticeState.ISSUED
     )
@@ -253,7 +257,7 @@ class SupervisionNotice(models.Model):
     response = models.TextField(_("办理情况回复"), blank=True)
     responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     responded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    overdue_at = models.DateTimeField(_("超期时间"), null=True, blank=True)
+    deadlines = GenericRelation(Deadline)
 
     class Meta:
         verbose_name = _("督办文书")
@@ -273,17 +277,25 @@ class SupervisionNotice(models.Model):
                 name="notice_has_recipient",
             ),
         ]
-        indexes = [
-            # Shaped for the overdue sweep: open, not yet escalated, by due time.
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(state__in=["issued", "acknowledged"], overdue_at__isnull=True),
-                name="notice_open_due",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def reply_clock(self) -> Deadline | None:
+        """Read through `deadlines.all()`, so lists that prefetch `deadlines` ask nothing more."""
+        return next(iter(self.deadlines.all()), None)
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        clock = self.reply_clock
+        return clock.due_at if clock else None
+
+    @property
+    def overdue_at(self) -> dt.datetime | None:
+        """When the reply clock ran out unanswered (the sweep or the eta task marked it breached)."""
+        clock = self.reply_clock
+        return clock.breached_at if clock and clock.state == DeadlineState.BREACHED else None
 
     @property
     def recipient_label(self) -> str:

@@ -1,12 +1,12 @@
-"""Writes for supervision notices (督办): issue, acknowledge, respond, and the overdue escalation.
+"""Writes for supervision notices (督办): issue, acknowledge, respond, and what a reply running late means.
 
-The reply deadline is stored on the notice when issued (dispatch's working-day clock over the official
-calendar and the admins' overrides) and never recomputed; the sweep only compares `due_at` with now.
+The reply clock is a dispatch Deadline (kind notice_reply) set when the notice is issued, on the one
+working-day calendar, and met by the reply; dispatch's eta task and minute sweep breach it like every
+clock and call `notice_reply_breached` (connected in MediationConfig.ready).
 """
 
 from collections.abc import Iterable
 
-from celery import current_app
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -14,15 +14,15 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dispatch.choices import DeadlineUnit
-from dispatch.deadlines import calendar_overrides
+from dispatch.choices import DeadlineKind
+from dispatch.deadlines import deadline_start, deadline_target_meet
+from dispatch.models import Deadline
 from dispatch.services import notify
-from dispatch.worktime import due_after
 from grid.choices import RegionLevel
 from grid.models import Center, Department
 from grid.selectors import region_in_jurisdiction, staff_profile_get
 from intake.models import Case
-from mediation.choices import OPEN_NOTICE_STATES, NoticeKind, NoticeState
+from mediation.choices import NoticeKind, NoticeState
 from mediation.exceptions import MediationError, NoticeForbidden
 from mediation.models import SupervisionNotice
 from mediation.permissions import MediationPermission
@@ -85,24 +85,18 @@ def notice_issue(
             recipient_person=recipient_person,
             reply_days=reply_days,
             issued_at=issued_at,
-            due_at=notice_due_at(issued_at=issued_at, reply_days=reply_days),
         )
         notice.cases.set(cases)
-        transaction.on_commit(lambda: _notify_recipients(notice.pk))
-        # By name, so this module does not import the task module that imports it; robust: a broker that
-        # is down must not fail the issue, the minute sweep covers the clock.
-        transaction.on_commit(
-            lambda: current_app.send_task("mediation.escalate_notice", args=[notice.pk], eta=notice.due_at),
-            robust=True,
+        deadline_start(
+            None,
+            DeadlineKind.NOTICE_REPLY,
+            owner=recipient_person,
+            start=issued_at,
+            target=notice,
+            amount=reply_days,
         )
+        transaction.on_commit(lambda: _notify_recipients(notice.pk))
     return notice
-
-
-def notice_due_at(*, issued_at, reply_days: int):
-    """`reply_days` working days after issue, on the lifecycle's working-day clock and calendar."""
-    return due_after(
-        timezone.localtime(issued_at), reply_days, DeadlineUnit.WORKING_DAYS, calendar_overrides()
-    )
 
 
 def notice_acknowledge(*, notice: SupervisionNotice, actor: AbstractBaseUser) -> SupervisionNotice:
@@ -130,6 +124,9 @@ def notice_respond(*, notice: SupervisionNotice, actor: AbstractBaseUser, respon
         changed = SupervisionNotice.objects.filter(pk=notice.pk, state=NoticeState.ACKNOWLEDGED).update(
             state=NoticeState.RESPONDED, response=response.strip(), responded_at=now, responded_by=actor
         )
+        if changed:
+            # A reply meets the clock; one that already ran out stays breached (the reply came late).
+            deadline_target_meet(notice)
     if not changed:
         raise MediationError(_("该文书已回复。"), conflict=True)
     notice.refresh_from_db()
@@ -137,33 +134,12 @@ def notice_respond(*, notice: SupervisionNotice, actor: AbstractBaseUser, respon
     return notice
 
 
-def notice_mark_overdue(*, notice_id: int) -> bool:
-    """Marks an unanswered notice past its due time as overdue and tells the issuer, exactly once
-    (compare-and-set: another worker may have got there first, or the reply came in)."""
-    now = timezone.now()
-    changed = SupervisionNotice.objects.filter(
-        pk=notice_id, state__in=OPEN_NOTICE_STATES, overdue_at__isnull=True, due_at__lte=now
-    ).update(overdue_at=now)
-    if changed:
-        notice = SupervisionNotice.objects.select_related("issuer").get(pk=notice_id)
-        transaction.on_commit(lambda: _notify([notice.issuer], "notice_overdue", notice))
-    return bool(changed)
-
-
-def notices_sweep(*, batch: int = 500) -> int:
-    """Finds due notices in one indexed query (notice_open_due) and escalates each; returns how many."""
-    count = 0
-    with transaction.atomic():
-        due = list(
-            SupervisionNotice.objects.filter(
-                state__in=OPEN_NOTICE_STATES, overdue_at__isnull=True, due_at__lte=timezone.now()
-            )
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:batch]
-        )
-        for notice_id in due:
-            count += notice_mark_overdue(notice_id=notice_id)
-    return count
+def notice_reply_breached(deadline: Deadline) -> None:
+    """dispatch's hook, once per clock: an unanswered notice's reply clock ran out, so its issuer is told."""
+    if deadline.kind != DeadlineKind.NOTICE_REPLY:
+        return
+    notice = SupervisionNotice.objects.select_related("issuer").get(pk=deadline.object_id)
+    transaction.on_commit(lambda: _notify([notice.issuer], "notice_overdue", notice))
 
 
 def notice_addressees(notice: SupervisionNotice) -> list[AbstractBaseUser]:

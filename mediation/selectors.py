@@ -148,14 +148,18 @@ def agreement_get_for_user(*, user: AbstractBaseUser, pk: int) -> Agreement:
 def notice_list_for_user(*, user: AbstractBaseUser) -> QuerySet[SupervisionNotice]:
     """Notices the user may read: issued within their jurisdiction, or addressed to them or their unit."""
     if user.is_superuser:
-        return SupervisionNotice.objects.select_related(*NOTICE_RELATED)
+        return SupervisionNotice.objects.select_related(*NOTICE_RELATED).prefetch_related("deadlines")
     visible = Q(recipient_person=user) | jurisdiction_q(user=user, field="issuing_center__region")
     profile = staff_profile_get(user=user)
     if profile and profile.center_id:
         visible |= Q(recipient_center_id=profile.center_id)
     if profile and profile.department_id:
         visible |= Q(recipient_department_id=profile.department_id)
-    return SupervisionNotice.objects.filter(visible).select_related(*NOTICE_RELATED)
+    return (
+        SupervisionNotice.objects.filter(visible)
+        .select_related(*NOTICE_RELATED)
+        .prefetch_related("deadlines")
+    )
 
 
 def notice_get_for_user(*, user: AbstractBaseUser, pk: int) -> SupervisionNotice:
@@ -173,7 +177,7 @@ def notice_inbox(*, user: AbstractBaseUser) -> QuerySet[SupervisionNotice]:
         addressed |= Q(recipient_center_id=profile.center_id)
     if profile and profile.department_id:
         addressed |= Q(recipient_department_id=profile.department_id)
-    return notice_list_for_user(user=user).filter(addressed).order_by("state", "due_at")
+    return notice_list_for_user(user=user).filter(addressed).order_by("state", "deadlines__due_at")
 
 
 def notices_for_case(*, case: Case) -> QuerySet[SupervisionNotice]:
@@ -224,7 +228,7 @@ def supervisor_board(*, user: AbstractBaseUser, limit: int = 20) -> Board:
         open_notices=list(
             notice_list_for_user(user=user)
             .filter(state__in=OPEN_NOTICE_STATES, issuing_center_id=profile.center_id if profile else None)
-            .order_by("due_at")[:limit]
+            .order_by("deadlines__due_at")[:limit]
         ),
     )
 

@@ -112,6 +112,9 @@ class NoticeSerializer(serializers.ModelSerializer):
     cases = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     # Plain codes on output: the choices are documented once, on NoticeIssueSerializer.
     kind = serializers.CharField(read_only=True)
+    # From the notice's reply clock (a dispatch Deadline): null only for a clock not started.
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    overdue_at = serializers.DateTimeField(read_only=True, allow_null=True)
     state = serializers.CharField(read_only=True)
 
     class Meta:

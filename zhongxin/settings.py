@@ -272,7 +272,6 @@ CELERY_TASK_QUEUES = (
 )
 CELERY_TASK_ROUTES = {
     "dispatch.sweep_deadlines": {"queue": CELERY_SWEEP_QUEUE},
-    "mediation.sweep_notices": {"queue": CELERY_SWEEP_QUEUE},
     "analytics.mark_overdue": {"queue": CELERY_SWEEP_QUEUE},
     "grid.check_holiday_calendar": {"queue": CELERY_SWEEP_QUEUE},
 }
@@ -285,8 +284,6 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # The safety net under the per-deadline eta tasks: finds every due deadline in one indexed query.
     "sweep-deadlines": {"task": "dispatch.sweep_deadlines", "schedule": 60.0},
-    # The same net for supervision notices whose reply is overdue (per-notice tasks are the fast path).
-    "sweep-notices": {"task": "mediation.sweep_notices", "schedule": 60.0},
     # Counts cases overdue in the dashboards' open-case rollup once their 5-working-day limit passes.
     "mark-overdue": {"task": "analytics.mark_overdue", "schedule": 60.0},
     # Admins are told early when the official holiday calendar does not know next year yet.

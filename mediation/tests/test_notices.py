@@ -4,17 +4,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from dispatch.choices import DeadlineKind, DeadlineState
+from dispatch.tasks import breach_deadline_task
+from dispatch.timers import deadline_breach, deadlines_sweep
 from mediation.choices import NoticeKind, NoticeState
 from mediation.exceptions import MediationError, NoticeForbidden
 from mediation.models import SupervisionNotice
 from mediation.notices import (
     notice_acknowledge,
     notice_issue,
-    notice_mark_overdue,
     notice_respond,
-    notices_sweep,
 )
-from mediation.tasks import escalate_notice_task
 from mediation.tests.factories import CaseFactory
 from tests.roles import NANLING, make_staff
 
@@ -136,18 +136,32 @@ def test_unanswered_notice_escalates_to_the_issuer_once(supervisor, org, django_
     # given
     with time_machine.travel(MONDAY_MORNING, tick=False):
         notice = _issue(supervisor, org)
-    # when: one working day before the deadline nothing happens; after it the sweep marks it once
+    # when: one working day before the deadline nothing runs out; after it the one sweep breaches it once
     with time_machine.travel(dt.datetime(2026, 3, 20, 9, 0, tzinfo=SHANGHAI), tick=False):
-        assert notices_sweep() == 0
+        assert deadlines_sweep().breached == 0
     with time_machine.travel(dt.datetime(2026, 3, 23, 9, 1, tzinfo=SHANGHAI), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            swept = notices_sweep()
-        again = notice_mark_overdue(notice_id=notice.pk)
+            swept = deadlines_sweep()
+        again = deadline_breach(deadline_id=notice.reply_clock.pk)
     # then
-    notice.refresh_from_db()
-    assert swept == 1 and again is False
-    assert notice.overdue_at is not None
+    notice = SupervisionNotice.objects.get(pk=notice.pk)
+    assert swept.breached == 1 and again is False
+    assert notice.overdue_at == dt.datetime(2026, 3, 23, 9, 1, tzinfo=SHANGHAI)
     assert supervisor.notifications.filter(kind="notice_overdue", payload__notice=notice.pk).count() == 1
+
+
+@time_machine.travel(MONDAY_MORNING, tick=False)
+def test_the_reply_clock_is_a_deadline_row_pointing_at_the_notice(supervisor, township_clerk, org):
+    # when
+    notice = _issue(supervisor, org)
+    # then: one clock, of the notice kind, on the dispatch table every sweep and page reads
+    clock = notice.reply_clock
+    assert clock.kind == DeadlineKind.NOTICE_REPLY and clock.case_id is None and clock.target == notice
+    assert clock.due_at == notice.due_at and clock.state == DeadlineState.PENDING
+    # and the reply meets it
+    notice_respond(notice=notice, actor=township_clerk, response="已办结。")
+    clock.refresh_from_db()
+    assert clock.state == DeadlineState.MET
 
 
 def test_responded_notice_never_escalates(supervisor, township_clerk, org):
@@ -156,7 +170,8 @@ def test_responded_notice_never_escalates(supervisor, township_clerk, org):
         notice_respond(notice=notice, actor=township_clerk, response="已办结。")
 
     with time_machine.travel(dt.datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI), tick=False):
-        assert notices_sweep() == 0
+        assert deadlines_sweep().breached == 0
+    assert SupervisionNotice.objects.get(pk=notice.pk).overdue_at is None
 
 
 def test_issuing_notifies_the_recipients_inbox(
@@ -171,10 +186,10 @@ def test_issuing_notifies_the_recipients_inbox(
 def test_the_eta_task_escalates_only_when_due(supervisor, org):
     # given
     with time_machine.travel(MONDAY_MORNING, tick=False):
-        notice = _issue(supervisor, org)
-    # when / then
+        clock_id = _issue(supervisor, org).reply_clock.pk
+    # when / then: the same breach task as every clock's
     with time_machine.travel(dt.datetime(2026, 3, 23, 8, 59, tzinfo=SHANGHAI), tick=False):
-        assert escalate_notice_task(notice.pk) is False
+        assert breach_deadline_task(clock_id) is False
     with time_machine.travel(dt.datetime(2026, 3, 23, 9, 0, tzinfo=SHANGHAI), tick=False):
-        assert escalate_notice_task(notice.pk) is True
-        assert escalate_notice_task(notice.pk) is False
+        assert breach_deadline_task(clock_id) is True
+        assert breach_deadline_task(clock_id) is False
