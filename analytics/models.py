@@ -22,8 +22,11 @@ class CaseFact(models.Model):
     color = models.CharField(max_length=10, blank=True)
     department_id = models.BigIntegerField(null=True)
     received_at = models.DateTimeField()
-    # Five working days after registration, computed once when the case is registered.
-    close_due_at = models.DateTimeField()
+    # Copied from dispatch's Deadline rows at every step (rollup.fact_clocks_refresh): the current close
+    # clock's due time (none while it is paused), the respond clock's due time, and when that clock was
+    # met (none if it ran out first).
+    close_due_at = models.DateTimeField(null=True)
+    respond_due_at = models.DateTimeField(null=True)
     first_response_at = models.DateTimeField(null=True)
     resolved_at = models.DateTimeField(null=True)
     resolved_level = models.PositiveSmallIntegerField(null=True)

@@ -6,8 +6,10 @@ dispatch's transition hook call `rollup_case_registered` / `rollup_case_transiti
 case's CaseFact and add `contribution(new) - contribution(old)` (and the same for `open_contribution`)
 with one upsert (`n = n + excluded.n`), so concurrent changes to different cases never lose a count.
 A case's follow-ups and repeat visits add to its regions' totals as they are recorded (hooks too).
-Passing the close limit is no event: the minute sweep `facts_overdue_mark` marks those facts and counts
-them overdue. `rollups_rebuild` recomputes every count from the facts and the current case rows.
+A fact copies the case's clocks as dispatch stores them (`fact_clocks_refresh`: pauses, extensions,
+colour and tier included) at every step. A clock running out while nothing happens to the case is caught
+by the minute sweep `facts_overdue_mark`, which marks those facts and counts them overdue.
+`rollups_rebuild` recomputes every count from the facts, the current case rows and their clocks.
 """
 
 import datetime as dt
@@ -24,21 +26,19 @@ from django.utils import timezone
 from analytics.choices import Dimension, Measure
 from analytics.models import CaseCount, CaseFact, OpenCount, OverdueSweep
 from dispatch import hooks as dispatch_hooks
-from dispatch.choices import CaseStatus
-from dispatch.models import CaseEvent
-from grid.calendar import add_working_days
+from dispatch.choices import CaseStatus, DeadlineState
+from dispatch.deadlines import case_close_clock, case_respond_clock
+from dispatch.models import CaseEvent, Deadline
 from grid.hooks import Hook
-from grid.models import CalendarOverride, Region
+from grid.models import Region
 from intake import hooks as intake_hooks
 from intake.models import Case, RepeatVisit
 from mediation import hooks as mediation_hooks
 from mediation.choices import Satisfaction
 from mediation.models import FollowUp
 
-CLOSE_LIMIT_WORKING_DAYS = 5
 # Regions at this official level (townships) and below keep totals only; see `contribution`.
 BREAKDOWN_LEVEL_LIMIT = 4
-RESPONSE_LIMIT = dt.timedelta(minutes=30)
 
 Key = tuple[dt.date, int, str, str, str]  # month, region id, dimension, value, measure
 OpenKey = tuple[int, int, str]  # region id, kind id, column ("open" or "overdue")
@@ -60,16 +60,6 @@ def month_of(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def calendar_overrides() -> dict[dt.date, bool]:
-    return dict(CalendarOverride.objects.values_list("day", "is_workday"))
-
-
-def close_due(received_at: dt.datetime, overrides: dict[dt.date, bool] | None = None) -> dt.datetime:
-    if overrides is None:
-        overrides = calendar_overrides()
-    return add_working_days(timezone.localtime(received_at), CLOSE_LIMIT_WORKING_DAYS, overrides)
-
-
 def fact_dimensions_refresh(fact: CaseFact, case: Case) -> None:
     region = case.region
     fact.region_id, fact.tree_id, fact.lft = region.pk, region.tree_id, region.lft
@@ -79,11 +69,46 @@ def fact_dimensions_refresh(fact: CaseFact, case: Case) -> None:
     fact.department_id = case.assigned_department_id
 
 
-def fact_new(case: Case, overrides: dict[dt.date, bool] | None = None) -> CaseFact:
-    fact = CaseFact(
-        case=case, received_at=case.received_at, close_due_at=close_due(case.received_at, overrides)
+def fact_clocks_refresh(fact: CaseFact, case: Case) -> Deadline | None:
+    """The case's respond and current close clock, read from dispatch's Deadline rows (the one place a
+    due time lives): a paused close clock has no due time, so a suspended case is never overdue.
+    Returns the close clock for `fact_closing_refresh`."""
+    close, respond = case_close_clock(case), case_respond_clock(case)
+    fact.close_due_at = close.due_at if close and close.state != DeadlineState.PAUSED else None
+    fact.respond_due_at = respond.due_at if respond else None
+    fact.first_response_at = respond.met_at if respond and respond.state == DeadlineState.MET else None
+    return close
+
+
+def fact_closing_refresh(fact: CaseFact, close: Deadline | None) -> None:
+    """Closed on time = closed, and the close clock was met before it ran out: a function of the
+    current rows, so a rebuild gives what live counting gave."""
+    fact.closed_on_time = (
+        fact.closed_at is not None
+        and close is not None
+        and close.state == DeadlineState.MET
+        and close.met_at <= close.due_at
     )
+
+
+def fact_overdue_refresh(fact: CaseFact, now: dt.datetime) -> None:
+    """Overdue = open with its close clock past due; a step after the due time marks it itself (keeping
+    the sweep's watermark true), and an approved extension or a pause clears it."""
+    fact.is_overdue = fact.is_open and fact.close_due_at is not None and fact.close_due_at < now
+
+
+def fact_overdue_keep(fact: CaseFact, now: dt.datetime) -> None:
+    """The rebuild keeps what the sweep and the steps marked (the dashboards add what is due since the
+    sweep's watermark) and clears only a mark the clocks no longer support; `_REFOLD_SQL` mirrors it."""
+    fact.is_overdue = (
+        fact.is_overdue and fact.is_open and fact.close_due_at is not None and fact.close_due_at < now
+    )
+
+
+def fact_new(case: Case) -> CaseFact:
+    fact = CaseFact(case=case, received_at=case.received_at)
     fact_dimensions_refresh(fact, case)
+    fact_clocks_refresh(fact, case)
     return fact
 
 
@@ -94,19 +119,17 @@ def fact_apply_event(fact: CaseFact, case: Case, event: TransitionEvent) -> None
     to, at = event.to_status, event.at
     if to == event.from_status:
         return
-    if to == CaseStatus.IN_PROGRESS and fact.first_response_at is None:
-        fact.first_response_at = at
-    elif to == CaseStatus.RESOLVED:
+    if to == CaseStatus.RESOLVED:
         fact.resolved_at, fact.resolved_level = at, case.handling_region.level
     elif to == CaseStatus.UNRESOLVED:
         fact.resolved_at, fact.resolved_level = None, None
     elif to == CaseStatus.CLOSED:
-        fact.closed_at, fact.closed_on_time, fact.is_open = at, at <= fact.close_due_at, False
+        fact.closed_at, fact.is_open = at, False
     elif to in (CaseStatus.FOLLOWED_UP, CaseStatus.TRANSFERRED):
         fact.is_open = False
     elif to == CaseStatus.REOPENED:
         fact.resolved_at, fact.resolved_level = None, None
-        fact.closed_at, fact.closed_on_time, fact.is_open = None, False, True
+        fact.closed_at, fact.is_open = None, True
     elif to == CaseStatus.ESCALATED and fact.escalated_at is None:
         fact.escalated_at = at
 
@@ -118,7 +141,7 @@ def fact_measures(fact: CaseFact) -> list[tuple[str, dt.date, str | None]]:
     if fact.resolved_at is not None:
         found.append((Measure.RECEIVED_RESOLVED, received, None))
         found.append((Measure.RESOLVED, month_of(fact.resolved_at), str(fact.resolved_level)))
-    if fact.first_response_at is not None and fact.first_response_at - fact.received_at <= RESPONSE_LIMIT:
+    if fact.first_response_at is not None and fact.first_response_at <= fact.respond_due_at:
         found.append((Measure.RESPONDED_ON_TIME, received, None))
     if fact.closed_at is not None:
         found.append((Measure.CLOSED, month_of(fact.closed_at), None))
@@ -301,12 +324,11 @@ def _recount(case: Case, event: TransitionEvent | None) -> None:
             old, old_open = contribution(fact, ancestors), open_contribution(fact, ancestors)
             moved_from = fact.region_id if fact.region_id != case.region_id else None
         fact_dimensions_refresh(fact, case)
+        close = fact_clocks_refresh(fact, case)
         if event is not None:
             fact_apply_event(fact, case, event)
-        if fact.is_open and fact.close_due_at < timezone.now():
-            fact.is_overdue = (
-                True  # a step past the limit marks it itself, keeping the sweep's watermark true
-            )
+        fact_closing_refresh(fact, close)
+        fact_overdue_refresh(fact, timezone.now())
         _fact_save(old, old_open, fact)
         if moved_from is not None:
             _records_move(case.pk, moved_from, case.region_id)
@@ -397,7 +419,7 @@ LEFT JOIN rollup_homes h ON h.region_id = f.region_id
 CROSS JOIN LATERAL (VALUES
   ('received', {_MONTH.format("f.received_at")}, NULL),
   ('received_resolved', CASE WHEN f.resolved_at IS NOT NULL THEN {_MONTH.format("f.received_at")} END, NULL),
-  ('responded_on_time', CASE WHEN f.first_response_at - f.received_at <= interval '30 minutes'
+  ('responded_on_time', CASE WHEN f.first_response_at <= f.respond_due_at
                              THEN {_MONTH.format("f.received_at")} END, NULL),
   ('resolved', {_MONTH.format("f.resolved_at")}, f.resolved_level::text),
   ('closed', {_MONTH.format("f.closed_at")}, NULL),
@@ -473,10 +495,11 @@ GROUP BY 1, 2
 _LAST = "(array_agg({} ORDER BY at DESC, id DESC) FILTER (WHERE to_status IN ({})))[1]"
 _OUTCOME, _CLOSING = "'resolved', 'unresolved', 'reopened'", "'closed', 'reopened'"
 _OPENING = "'closed', 'followed_up', 'transferred', 'reopened'"
+# The clocks as `fact_clocks_refresh` reads them: the running close clock, else the latest not cancelled;
+# the latest respond clock.
 _REFOLD_SQL = f"""
 WITH e AS (
   SELECT case_id,
-    min(at) FILTER (WHERE to_status = 'in_progress') AS first_response_at,
     min(at) FILTER (WHERE to_status = 'escalated') AS escalated_at,
     {_LAST.format("to_status", _OUTCOME)} AS outcome, {_LAST.format("at", _OUTCOME)} AS outcome_at,
     {_LAST.format("to_status", _CLOSING)} AS closing, {_LAST.format("at", _CLOSING)} AS closing_at,
@@ -484,21 +507,40 @@ WITH e AS (
   FROM dispatch_caseevent
   WHERE to_status <> from_status
   GROUP BY case_id
+), cl AS (
+  SELECT DISTINCT ON (case_id) case_id, CASE WHEN state <> 'paused' THEN due_at END AS due_at,
+    state = 'met' AND met_at <= due_at AS met_in_time
+  FROM dispatch_deadline WHERE kind = 'close' AND case_id IS NOT NULL AND state <> 'cancelled'
+  ORDER BY case_id, state IN ('pending', 'warned', 'paused') DESC, started_at DESC, id DESC
+), rs AS (
+  SELECT DISTINCT ON (case_id) case_id, due_at, CASE WHEN state = 'met' THEN met_at END AS met_at
+  FROM dispatch_deadline WHERE kind = 'respond' AND case_id IS NOT NULL
+  ORDER BY case_id, started_at DESC, id DESC
+), refolded AS (
+  SELECT c.id AS case_id, c.region_id, r.tree_id, r.lft, c.category_id, c.channel, c.color,
+    c.assigned_department_id, h.level AS handling_level, cl.due_at AS close_due_at, cl.met_in_time,
+    rs.due_at AS respond_due_at, rs.met_at AS first_response_at, e.escalated_at, e.outcome, e.outcome_at,
+    e.closing, e.closing_at, coalesce(e.opening = 'reopened', e.opening IS NULL) AS is_open
+  FROM intake_case c
+  JOIN grid_region r ON r.id = c.region_id
+  JOIN grid_region h ON h.id = c.handling_region_id
+  LEFT JOIN e ON e.case_id = c.id
+  LEFT JOIN cl ON cl.case_id = c.id
+  LEFT JOIN rs ON rs.case_id = c.id
 )
 UPDATE analytics_casefact f
-SET region_id = c.region_id, tree_id = r.tree_id, lft = r.lft, kind_id = c.category_id,
-    channel = c.channel, color = c.color, department_id = c.assigned_department_id,
-    first_response_at = e.first_response_at, escalated_at = e.escalated_at,
-    resolved_at = CASE WHEN e.outcome = 'resolved' THEN e.outcome_at END,
-    resolved_level = CASE WHEN e.outcome = 'resolved' THEN h.level END,
-    closed_at = CASE WHEN e.closing = 'closed' THEN e.closing_at END,
-    closed_on_time = coalesce(e.closing = 'closed' AND e.closing_at <= f.close_due_at, false),
-    is_open = coalesce(e.opening = 'reopened', e.opening IS NULL)
-FROM intake_case c
-JOIN grid_region r ON r.id = c.region_id
-JOIN grid_region h ON h.id = c.handling_region_id
-LEFT JOIN e ON e.case_id = c.id
-WHERE c.id = f.case_id
+SET region_id = x.region_id, tree_id = x.tree_id, lft = x.lft, kind_id = x.category_id,
+    channel = x.channel, color = x.color, department_id = x.assigned_department_id,
+    close_due_at = x.close_due_at, respond_due_at = x.respond_due_at,
+    first_response_at = x.first_response_at, escalated_at = x.escalated_at,
+    resolved_at = CASE WHEN x.outcome = 'resolved' THEN x.outcome_at END,
+    resolved_level = CASE WHEN x.outcome = 'resolved' THEN x.handling_level END,
+    closed_at = CASE WHEN x.closing = 'closed' THEN x.closing_at END,
+    closed_on_time = coalesce(x.closing = 'closed' AND x.met_in_time, false),
+    is_open = x.is_open,
+    is_overdue = f.is_overdue AND coalesce(x.is_open AND x.close_due_at < %(now)s, false)
+FROM refolded x
+WHERE x.case_id = f.case_id
 """
 
 
@@ -527,14 +569,13 @@ def rollups_rebuild() -> int:
     its case row and dispatch's CaseEvents, then all counts in one GROUP BY. Returns CaseCount's row
     count."""
     with transaction.atomic():
-        missing = Case.objects.filter(pk__in=_cases_without_fact()).select_related("region")
-        overrides = calendar_overrides()
-        CaseFact.objects.bulk_create(
-            (fact_new(case, overrides) for case in missing.iterator()), batch_size=2000
+        missing = Case.objects.filter(pk__in=_cases_without_fact()).select_related(
+            "region", "handling_region"
         )
+        CaseFact.objects.bulk_create((fact_new(case) for case in missing.iterator()), batch_size=2000)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(_REFOLD_SQL)
+                cursor.execute(_REFOLD_SQL, {"now": timezone.now()})
                 counts_rebuild_sql(cursor)
         else:
             CaseCount.objects.all().delete()
@@ -554,8 +595,9 @@ def _rebuild_in_python() -> None:
     ancestors: dict[int, list[tuple[int, int]]] = {}
     events = CaseEvent.objects.order_by("at", "pk")
     facts = CaseFact.objects.select_related("case__region", "case__handling_region")
+    now = timezone.now()
     for fact in facts.prefetch_related(Prefetch("case__events", queryset=events)).iterator(chunk_size=2000):
-        _fact_refold(fact)
+        _fact_refold(fact, now)
         if fact.region_id not in ancestors:
             ancestors[fact.region_id] = ancestors_of(fact.region_id)
         total.update(contribution(fact, ancestors[fact.region_id]))
@@ -565,11 +607,14 @@ def _rebuild_in_python() -> None:
     _open_add(open_total)
 
 
-def _fact_refold(fact: CaseFact) -> None:
-    fact.first_response_at = fact.resolved_at = fact.resolved_level = None
+def _fact_refold(fact: CaseFact, now: dt.datetime) -> None:
+    fact.resolved_at = fact.resolved_level = None
     fact.closed_at = fact.escalated_at = None
-    fact.closed_on_time, fact.is_open = False, True
+    fact.is_open = True
     fact_dimensions_refresh(fact, fact.case)
+    close = fact_clocks_refresh(fact, fact.case)
     for event in fact.case.events.all():
         fact_apply_event(fact, fact.case, event)
+    fact_closing_refresh(fact, close)
+    fact_overdue_keep(fact, now)
     fact.save()

@@ -12,7 +12,7 @@ from celery import current_app
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dispatch.choices import DeadlineKind, DeadlineState, DeadlineUnit
@@ -98,13 +98,71 @@ def deadline_start(
     return deadline
 
 
+def deadline_reterm(case: Case, kind: str) -> Deadline | None:
+    """The case's colour was set (分级): its running clock of `kind` keeps its start and takes the policy
+    of the new colour and tier (a red case may have 3 working days instead of 5). Warns again."""
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(case=case, kind=kind, state__in=OPEN_DEADLINE_STATES)
+        .first()
+    )
+    if deadline is None:
+        return None
+    terms = policy_terms(kind, color=case.color, level=case.handling_region.level)
+    due = due_after(deadline.started_at, terms.amount, terms.unit, calendar_overrides())
+    if (due, terms.unit, terms.escalate_on_breach) == (
+        deadline.due_at,
+        deadline.unit,
+        deadline.escalate_on_breach,
+    ):
+        return deadline
+    deadline.unit, deadline.escalate_on_breach = terms.unit, terms.escalate_on_breach
+    deadline.due_at, deadline.warn_at = due, _warn_time(deadline.started_at, due, terms.warn_ratio)
+    deadline.state = DeadlineState.PENDING
+    deadline.save(update_fields=["unit", "escalate_on_breach", "due_at", "warn_at", "state"])
+    _schedule_on_commit(deadline)
+    return deadline
+
+
+def _running_close_clock() -> Exists:
+    return Exists(
+        Deadline.objects.filter(case=OuterRef("case"), kind=DeadlineKind.CLOSE, state__in=RUNNING_STATES)
+    )
+
+
+def overdue_close_clocks(now: dt.datetime | None = None) -> QuerySet[Deadline]:
+    """What "overdue" (超期) means everywhere — the overdue list, the supervisor's board, the dashboards'
+    rollup: the case's current close clock is past due. The current clock is the running one (a paused
+    clock is never overdue), else the last one: a clock breached before the case was escalated or
+    reopened with a fresh clock no longer counts. Whether the case is still open is the caller's filter."""
+    now = now or timezone.now()
+    late = Q(state__in=OPEN_DEADLINE_STATES, due_at__lte=now) | Q(
+        Q(state=DeadlineState.BREACHED) & ~_running_close_clock()
+    )
+    return Deadline.objects.filter(late, kind=DeadlineKind.CLOSE, case__isnull=False)
+
+
+def case_close_clock(case: Case) -> Deadline | None:
+    """The case's current close clock (see `overdue_close_clocks`): running, else the latest."""
+    clocks = Deadline.objects.filter(case=case, kind=DeadlineKind.CLOSE)
+    running = clocks.filter(state__in=RUNNING_STATES).first()
+    return running or clocks.exclude(state=DeadlineState.CANCELLED).order_by("-started_at", "-pk").first()
+
+
+def case_respond_clock(case: Case) -> Deadline | None:
+    """The case's latest respond clock (a reopened or escalated case may have had several)."""
+    return (
+        Deadline.objects.filter(case=case, kind=DeadlineKind.RESPOND).order_by("-started_at", "-pk").first()
+    )
+
+
 PROMISED_KINDS = (DeadlineKind.RESPOND, DeadlineKind.CLOSE)
 
 
 def cases_due_times(cases: list[Case]) -> dict[int, dict[str, dt.datetime]]:
     """When each case is due to be responded to and closed (intake's receipts and lists ask): its latest
-    stored clock of each kind; a clock not started yet is projected from receipt with the same policy
-    and calendar `deadline_start` will use."""
+    stored clock of each kind. Both start at registration; a case registered before they did (older
+    data) is projected from receipt with the same policy and calendar `deadline_start` uses."""
     due: dict[int, dict[str, dt.datetime]] = {case.pk: {} for case in cases}
     stored = Deadline.objects.filter(case__in=cases, kind__in=PROMISED_KINDS).order_by("started_at", "pk")
     for case_id, kind, due_at in stored.values_list("case_id", "kind", "due_at"):
@@ -123,10 +181,11 @@ def _handling_levels(cases: list[Case]) -> dict[int, int]:
     return dict(Region.objects.filter(pk__in=ids).values_list("pk", "level"))
 
 
-def deadline_meet(case: Case, kind: str) -> int:
-    """Marks the case's running clock of `kind` met; a clock already breached stays breached."""
+def deadline_meet(case: Case, kind: str, *, at: dt.datetime | None = None) -> int:
+    """Marks the case's running clock of `kind` met (now, or `at` for a response given at receipt); a
+    clock already breached stays breached."""
     return Deadline.objects.filter(case=case, kind=kind, state__in=RUNNING_STATES).update(
-        state=DeadlineState.MET, met_at=timezone.now()
+        state=DeadlineState.MET, met_at=at or timezone.now()
     )
 
 

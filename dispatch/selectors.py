@@ -2,12 +2,12 @@
 handling region lies in their subtree (so the lower center keeps seeing a case it escalated)."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from dispatch.choices import CaseStatus, DeadlineState
-from dispatch.models import OPEN_DEADLINE_STATES, CaseEvent, Deadline, Notification
+from dispatch.choices import CaseStatus
+from dispatch.deadlines import overdue_close_clocks
+from dispatch.models import CaseEvent, Deadline, Notification
 from grid.models import Center
 from grid.selectors import jurisdiction_q
 from intake.choices import FINISHED_STATUSES
@@ -59,12 +59,10 @@ def assignment_queue(*, user: User) -> QuerySet[Case]:
 
 
 def overdue_list(*, user: User) -> QuerySet[Deadline]:
-    """Breached clocks of cases still open, and running clocks already past due (the sweep is a minute
-    behind at most), in the user's jurisdiction, most overdue first."""
-    now = timezone.now()
-    overdue = Q(state=DeadlineState.BREACHED) | Q(state__in=OPEN_DEADLINE_STATES, due_at__lte=now)
+    """Open cases in the user's jurisdiction whose current close clock is past due (one row per case,
+    `dispatch.deadlines.overdue_close_clocks`: the same set the dashboards count), most overdue first."""
     return (
-        Deadline.objects.filter(overdue, case__isnull=False)
+        overdue_close_clocks()
         .filter(case__in=case_list_for_user(user=user).values("pk"))
         .exclude(case__status__in=[*FINISHED_STATUSES, CaseStatus.TRANSFERRED])
         .select_related("case", "case__handling_center", "owner")

@@ -17,6 +17,11 @@ class Channel(models.TextChoices):
     SCREENING = "screening", _("排查发现")
 
 
+# Channels where the applicant is spoken to while the case is registered (at the window, on the phone):
+# that conversation is the center's response (响应), so the 30-minute clock is met at registration.
+IN_CONTACT_CHANNELS = frozenset({Channel.WALK_IN, Channel.PHONE})
+
+
 class MatterType(models.TextChoices):
     # A dispute between parties: mediated.
     DISPUTE = "dispute", _("矛盾纠纷")

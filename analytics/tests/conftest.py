@@ -51,7 +51,7 @@ def dataset(org, supervisor, categories):
     transition(a, "closed", at(2026, 8, 4, 8, 0))
 
     b = register(
-        org, supervisor, HENGAN, c["support"], at(2026, 7, 6, 10, 0), channel="phone", color="yellow"
+        org, supervisor, HENGAN, c["support"], at(2026, 7, 6, 10, 0), channel="hotline_12345", color="yellow"
     )
     transition(b, "in_progress", at(2026, 7, 6, 11, 0))
     transition(b, "escalated", at(2026, 7, 7, 9, 0), handling_region=regions[NANLING])
@@ -59,8 +59,8 @@ def dataset(org, supervisor, categories):
     transition(b, "resolved", at(2026, 7, 9, 10, 0))
     transition(b, "closed", at(2026, 7, 10, 10, 0))
     transition(b, "reopened", at(2026, 7, 20, 10, 0))
-    transition(b, "unresolved", at(2026, 7, 22, 10, 0))
-    transition(b, "closed", at(2026, 7, 23, 10, 0))
+    transition(b, "unresolved", at(2026, 7, 28, 10, 0))
+    transition(b, "closed", at(2026, 7, 29, 10, 0))
 
     c_ = register(org, supervisor, BEIAN, c["boundary"], at(2026, 7, 15, 9, 0), channel="grid_report")
     transition(c_, "triaged", at(2026, 7, 15, 9, 5), color="red")
@@ -74,7 +74,7 @@ def dataset(org, supervisor, categories):
     transition(d, "closed", at(2026, 7, 2, 10, 0))
 
     e = register(org, supervisor, JIUQUAN, c["boundary"], at(2026, 7, 10, 9, 0))
-    f = register(org, supervisor, HUAYANG, c["boundary"], at(2026, 7, 31, 23, 50))
+    f = register(org, supervisor, HUAYANG, c["boundary"], at(2026, 7, 31, 23, 50), channel="online")
 
     follow_up(d, at(2026, 7, 6, 10, 0), "dissatisfied", supervisor)
     follow_up(a, at(2026, 8, 10, 10, 0), "basic", supervisor)

@@ -2,10 +2,14 @@ import datetime as dt
 
 import factory
 import time_machine
+from django.db import transaction
 from django.utils import timezone
 
 from analytics.models import WarningThreshold
+from dispatch import deadlines
+from dispatch.choices import DeadlineKind
 from dispatch.events import event_write
+from dispatch.transitions import ESCALATION_CANCELS
 from intake.hooks import repeat_visit_added
 from intake.models import Case, Category, RepeatVisit
 from mediation.hooks import follow_up_recorded
@@ -57,16 +61,39 @@ EVENT_TYPES = {"in_progress": "signed", "unresolved": "resolved"}
 
 
 def transition(case: Case, to: str, when: dt.datetime, payload: dict | None = None, **fields) -> None:
-    """Plays one lifecycle step at `when` the way dispatch's `_record` does, without its guards (so
-    tests can reach any state): the row changes, then dispatch's event writer records the CaseEvent
-    and calls the hooks in the same transaction. update() keeps status assignment inside dispatch."""
+    """Plays one lifecycle step at `when` the way dispatch's `_transition` does, without its guards (so
+    tests can reach any state): the row changes, the clocks change as dispatch's step to `to` changes
+    them, then dispatch's event writer records the CaseEvent and calls the hooks in the same
+    transaction. update() keeps status assignment inside dispatch."""
     from_status = case.status
-    Case.objects.filter(pk=case.pk).update(status=to, **fields)
-    case.refresh_from_db()
-    with time_machine.travel(when, tick=False):
+    with transaction.atomic(), time_machine.travel(when, tick=False):
+        Case.objects.filter(pk=case.pk).update(status=to, **fields)
+        case.refresh_from_db()
+        _clocks_follow(case, to)
         event_write(
             case, EVENT_TYPES.get(to, to), actor=None, from_status=from_status, to_status=to, payload=payload
         )
+
+
+def _clocks_follow(case: Case, to: str) -> None:
+    """What dispatch.transitions does to the clocks on a step to `to` (the facts read the clocks)."""
+    if to in ("triaged", "in_progress"):
+        deadlines.deadline_meet(case, DeadlineKind.RESPOND)
+    if to == "triaged":
+        deadlines.deadline_meet(case, DeadlineKind.CLASSIFY)
+        deadlines.deadline_reterm(case, DeadlineKind.CLOSE)
+    elif to == "escalated":
+        deadlines.deadlines_cancel(case, ESCALATION_CANCELS)
+        deadlines.deadline_start(case, DeadlineKind.CLOSE)
+    elif to == "closed":
+        deadlines.deadline_meet(case, DeadlineKind.CLOSE)
+        deadlines.deadline_start(case, DeadlineKind.FOLLOW_UP)
+    elif to == "reopened":
+        deadlines.deadlines_cancel(case, (DeadlineKind.FOLLOW_UP,))
+        deadlines.deadline_start(case, DeadlineKind.CLASSIFY)
+        deadlines.deadline_start(case, DeadlineKind.CLOSE)
+    elif to == "followed_up":
+        deadlines.deadline_meet(case, DeadlineKind.FOLLOW_UP)
 
 
 def follow_up(case: Case, when: dt.datetime, satisfaction: str, recorded_by) -> FollowUp:

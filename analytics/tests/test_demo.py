@@ -3,7 +3,7 @@ import time_machine
 
 from analytics.demo import load_demo
 from analytics.models import CaseCount, CaseFact, OpenCount, WarningThreshold
-from analytics.rollup import rollups_deferred
+from analytics.rollup import facts_overdue_mark, rollups_deferred
 from analytics.tests.conftest import HUAYANG, register
 from analytics.tests.factories import at, transition
 from analytics.tests.test_rollup import snapshot
@@ -27,7 +27,9 @@ def test_demo_is_idempotent(dataset, postgres):
 
 @time_machine.travel(at(2026, 11, 23, 10), tick=False)
 def test_the_demos_analytics_step_counts_deferred_cases_as_live_counting_did(dataset):
-    # given the fixed data set counted live, then its counts gone as if loaded with the rollup deferred
+    # given the fixed data set counted live and swept, then its counts gone as if loaded with the rollup
+    # deferred
+    facts_overdue_mark()
     live = snapshot()
     for model in (CaseFact, CaseCount, OpenCount):
         model.objects.all().delete()

@@ -1,12 +1,17 @@
 """Figures for the fixed data set, against numbers worked out by hand.
 
-A 华阳社区 婚姻 received 07-28 09:00, signed for after 20 min, resolved 08-03 at the village, closed 08-04.
-B 恒安社区 赡养 (a retired kind) received 07-06, signed for after 60 min, escalated to 南岭街道, resolved
-  07-09, closed 07-10, reopened 07-20, unresolved 07-22, closed late 07-23.
-C 北安社区 相邻 red, received 07-15, signed for after 10 min, escalated twice (南关区, then 长春市),
-  resolved 07-20 at the city, still open.
+The figures read the clocks dispatch keeps (respond met at the window for a walk-in, at triage or sign-for
+otherwise; close clock from acceptance, restarted by escalation and reopening).
+A 华阳社区 婚姻 walk-in received 07-28 09:00 (responded at the window), signed for after 20 min, resolved
+  08-03 at the village, closed 08-04 08:00 (due 09:00).
+B 恒安社区 赡养 (a retired kind) 12345 work order received 07-06, signed for after 60 min (late response),
+  escalated to 南岭街道, resolved 07-09, closed 07-10, reopened 07-20 (close clock due 07-27), unresolved
+  07-28, closed late 07-29.
+C 北安社区 相邻 grid report, triaged red after 5 min, signed for after 10 min, escalated twice (南关区, then
+  长春市), resolved 07-20 at the city, still open.
 D 华阳社区 received 06-30 23:30 Beijing time (June, though 15:30 UTC), resolved and closed 07-02.
-E 兰州 (outside 南关区). F 华阳社区 received 07-31 23:50 Beijing time, nothing since: open and overdue.
+E 兰州 (outside 南关区). F 华阳社区 online, received 07-31 23:50 Beijing time, nothing since: never responded,
+  open and overdue.
 Follow-ups: D 07-06 不满意, A 08-10 基本满意. Repeat visits: C 07-18, F 08-02, E 07-12 (兰州).
 """
 

@@ -108,14 +108,18 @@ def test_counts_read_only_the_facts_due_since_the_watermark(org, supervisor, cat
     assert overdue_count(region=org["regions"][NANGUAN], now=LATER) == 0
 
 
-def test_closing_an_overdue_case_takes_it_off_and_reopening_puts_it_back(org, supervisor, categories):
+def test_closing_an_overdue_case_takes_it_off_and_reopening_restarts_its_clock(org, supervisor, categories):
     case = register(org, supervisor, HUAYANG, categories["marriage"], at(2026, 7, 31))
 
     transition(case, "closed", at(2026, 8, 20))
     closed = open_cells(org)
     transition(case, "reopened", at(2026, 8, 25))
+    reopened = open_cells(org)
+    facts_overdue_mark(now=NOW)
 
+    # then reopening is a new acceptance: open within a fresh five days (due 09-01), overdue once past
     assert closed == {}
+    assert reopened == {code: (1, 0) for code in CHAIN}
     assert open_cells(org) == {code: (1, 1) for code in CHAIN}
 
 
@@ -160,7 +164,8 @@ def test_the_migration_fills_what_the_hooks_keep(dataset, org):
 
     # then
     assert snapshot() == live
-    assert open_cells(org)[ZIQIANG] == (1, 1)
+    # C is open past its clock's due time, counted overdue once a sweep or a step marks it
+    assert open_cells(org)[ZIQIANG] == (1, 0)
 
 
 def test_mark_overdue_runs_every_minute_on_the_sweep_queue(org, supervisor, categories):

@@ -109,5 +109,9 @@ def test_events_and_deadlines_are_readable(case, supervisor):
     assert [e["type"] for e in events] == ["registered", "triaged"]
     assert events[1]["actor"] == "supervisor"
     deadlines = api.get(url(case, "deadlines")).json()["results"]
-    assert {d["kind"]: d["state"] for d in deadlines} == {"respond": "pending", "classify": "met"}
+    assert {d["kind"]: d["state"] for d in deadlines} == {
+        "respond": "met",
+        "classify": "met",
+        "close": "pending",
+    }
     assert CaseEvent.objects.filter(case=case).count() == 2

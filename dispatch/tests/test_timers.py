@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dispatch import transitions
 from dispatch.choices import CaseStatus, DeadlineKind, DeadlineState, EventType
-from dispatch.models import CaseEvent, Deadline, Escalation, Notification
+from dispatch.models import CaseEvent, Deadline, DeadlinePolicy, Escalation, Notification
 from dispatch.tasks import breach_deadline_task, sweep_deadlines_task
 from dispatch.tests.factories import registered_case
 from dispatch.timers import deadline_breach, deadline_warn, deadlines_sweep
@@ -80,21 +80,28 @@ def test_warning_once_then_breach(case, supervisor):
 
 @pytest.mark.django_db
 def test_first_breach_urges_the_responsible_second_goes_to_the_supervisor(case, supervisor, handler):
+    # given a close clock that does not escalate, held by the handler who signed for the case
+    DeadlinePolicy.objects.update_or_create(
+        kind=DeadlineKind.CLOSE,
+        color="",
+        level=None,
+        defaults={"amount": 5, "unit": "working_days", "escalate_on_breach": False},
+    )
     case = transitions.case_triage(case, actor=supervisor, color="blue")
     case = transitions.case_assign(case, actor=supervisor, assignee=handler)
-    respond = Deadline.objects.get(case=case, kind=DeadlineKind.RESPOND)
-    # when the respond clock runs out
-    with time_machine.travel(respond.due_at + dt.timedelta(minutes=1)):
-        deadline_breach(deadline_id=respond.pk)
-    # then the responsible person gets an urging notice, the supervisor nothing yet
-    assert Notification.objects.filter(recipient=handler, kind="urge").count() == 1
-    assert not Notification.objects.filter(recipient=supervisor, kind="supervise").exists()
-    # when the case breaches a second clock
     case = transitions.case_sign(case, actor=handler)
-    case = transitions.case_suspend(case, actor=supervisor, reason="等待鉴定")
-    case = transitions.case_resume(case, actor=supervisor)
     close = Deadline.objects.get(case=case, kind=DeadlineKind.CLOSE)
+    # when the close clock runs out
     with time_machine.travel(close.due_at + dt.timedelta(minutes=1)):
+        deadline_breach(deadline_id=close.pk)
+        # then the responsible person gets an urging notice, the supervisor nothing yet
+        assert Notification.objects.filter(recipient=handler, kind="urge").count() == 1
+        assert not Notification.objects.filter(recipient=supervisor, kind="supervise").exists()
+        # when the case, closed late, breaches a second clock (its follow-up)
+        case = transitions.case_resolve(case, actor=handler, resolved=True, outcome="agreement")
+        case = transitions.case_close(case, actor=handler, report_back={"channel": "phone", "note": "已告知"})
+    follow_up = Deadline.objects.get(case=case, kind=DeadlineKind.FOLLOW_UP)
+    with time_machine.travel(follow_up.due_at + dt.timedelta(minutes=1)):
         deadlines_sweep()
     # then the handling center's supervisor is told
     assert Notification.objects.filter(recipient=supervisor, kind="supervise").count() == 1

@@ -7,8 +7,9 @@ from django.utils import timezone
 from dispatch import hooks, transitions
 from dispatch.choices import CaseStatus, DeadlineKind, DeadlineState, EventType
 from dispatch.exceptions import InvalidTransition, TransitionForbidden, TransitionInputError
-from dispatch.models import CaseEvent, Deadline, ExtensionRequest, Notification
+from dispatch.models import CaseEvent, Deadline, DeadlinePolicy, ExtensionRequest, Notification
 from dispatch.tests.factories import registered_case
+from dispatch.worktime import due_after
 from tests.roles import HUAYANG
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,40 @@ def last_event(case) -> CaseEvent:
     return CaseEvent.objects.filter(case=case).order_by("-pk").first()
 
 
-def test_registration_writes_the_event_and_starts_respond_and_classify(case):
+def test_registration_is_acceptance_and_starts_respond_classify_and_close_at_receipt(case):
     # then
     assert last_event(case).type == EventType.REGISTERED
-    kinds = set(
-        Deadline.objects.filter(case=case, state=DeadlineState.PENDING).values_list("kind", flat=True)
+    clocks = Deadline.objects.filter(case=case, state=DeadlineState.PENDING)
+    assert set(clocks.values_list("kind", flat=True)) == {
+        DeadlineKind.RESPOND,
+        DeadlineKind.CLASSIFY,
+        DeadlineKind.CLOSE,
+    }
+    assert set(clocks.values_list("started_at", flat=True)) == {case.received_at}
+
+
+def test_a_walk_in_has_had_its_response_at_the_window(center, clerk):
+    # when an applicant registers in person
+    case = registered_case(center=center, received_by=clerk, channel="walk_in")
+    # then the 30-minute clock is met at receipt; the close clock runs
+    respond = Deadline.objects.get(case=case, kind=DeadlineKind.RESPOND)
+    assert (respond.state, respond.met_at) == (DeadlineState.MET, case.received_at)
+    assert Deadline.objects.get(case=case, kind=DeadlineKind.CLOSE).state == DeadlineState.PENDING
+
+
+def test_triage_is_the_response_and_gives_the_close_clock_the_colours_policy(case, supervisor):
+    # given red cases have 3 working days
+    DeadlinePolicy.objects.update_or_create(
+        kind=DeadlineKind.CLOSE, color="red", level=None, defaults={"amount": 3, "unit": "working_days"}
     )
-    assert kinds == {DeadlineKind.RESPOND, DeadlineKind.CLASSIFY}
+    close = Deadline.objects.get(case=case, kind=DeadlineKind.CLOSE)
+    # when
+    transitions.case_triage(case, actor=supervisor, color="red", reason="群体性")
+    # then the respond clock is met, and the close clock keeps its start with the shorter term
+    assert Deadline.objects.get(case=case, kind=DeadlineKind.RESPOND).state == DeadlineState.MET
+    close_after = Deadline.objects.get(pk=close.pk)
+    assert close_after.started_at == close.started_at and close_after.due_at < close.due_at
+    assert close_after.due_at == due_after(close.started_at, 3, "working_days", {})
 
 
 def test_triage_records_proposed_and_chosen_colour_and_meets_classify(case, supervisor):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dispatch import transitions
-from dispatch.models import Notification, TriageRule
+from dispatch.models import Deadline, Notification, TriageRule
 from dispatch.timers import deadlines_sweep
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,9 @@ def test_sign_and_stale_step_from_the_case_page(client, case, supervisor, handle
 
 
 def test_overdue_list_and_inbox(client, case, supervisor):
-    with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
+    # ten days on, past the 5-working-day close clock (which here does not escalate the case)
+    Deadline.objects.filter(case=case, kind="close").update(escalate_on_breach=False)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=10)):
         deadlines_sweep()
         client.force_login(supervisor)
         body = client.get(reverse("dispatch:overdue")).content.decode()

@@ -33,24 +33,30 @@ from dispatch.transitions.core import (
 )
 from dispatch.triage import propose_color
 from grid.models import Department
+from intake.choices import IN_CONTACT_CHANNELS
 from intake.models import Case
 
 RETURN_WINDOW = dt.timedelta(hours=24)
 
 
 def case_registered(case: Case) -> None:
-    """intake's registration hook: writes the "registered" event and starts the respond and classify
-    clocks, inside the registration's transaction."""
+    """intake's registration hook, inside the registration's transaction: registering is acceptance
+    (受理), so the respond, classify and close clocks all start at receipt; an applicant spoken to at
+    registration (at the window, on the phone) has had the center's response. Then the "registered"
+    event, whose listeners (the rollup) read the clocks."""
+    for kind in (DeadlineKind.RESPOND, DeadlineKind.CLASSIFY, DeadlineKind.CLOSE):
+        deadlines.deadline_start(case, kind, start=case.received_at)
+    if case.channel in IN_CONTACT_CHANNELS:
+        deadlines.deadline_meet(case, DeadlineKind.RESPOND, at=case.received_at)
     event_write(case, EventType.REGISTERED, actor=case.received_by, to_status=case.status)
-    deadlines.deadline_start(case, DeadlineKind.RESPOND, start=case.received_at)
-    deadlines.deadline_start(case, DeadlineKind.CLASSIFY, start=case.received_at)
 
 
 def case_triage(
     case: Case, *, actor: Actor, color: str, reason: str = "", expected_version: int | None = None
 ) -> Case:
     """registered|reopened → triaged. Records the proposed and the chosen colour; overriding the proposal
-    needs a reason. Meets the classify clock."""
+    needs a reason. Triage is the center's response: meets the respond and classify clocks, and the
+    close clock takes the chosen colour's policy from its start."""
     if color not in TriageColor.values:
         raise TransitionInputError("color", "invalid_color")
 
@@ -61,7 +67,9 @@ def case_triage(
         payloads["proposed"], payloads["chosen"] = proposed, color
         payloads["rules"] = [r.as_dict() for r in reasons]
         locked.color = color
+        deadlines.deadline_meet(locked, DeadlineKind.RESPOND)
         deadlines.deadline_meet(locked, DeadlineKind.CLASSIFY)
+        deadlines.deadline_reterm(locked, DeadlineKind.CLOSE)
         return ["color"]
 
     payloads: dict = {}
@@ -347,13 +355,14 @@ def case_follow_up(case: Case, *, actor: Actor, payload: dict, expected_version:
 
 
 def case_reopen(case: Case, *, actor: Actor, reason: str, expected_version: int | None = None) -> Case:
-    """closed|followed_up → reopened: the case is classified again, so its classify clock restarts."""
+    """closed|followed_up → reopened: accepted again, so its classify and close clocks restart."""
     if not reason.strip():
         raise TransitionInputError("reason", "reason_required")
 
     def apply(locked: Case) -> list[str]:
         deadlines.deadlines_cancel(locked, (DeadlineKind.FOLLOW_UP,))
         deadlines.deadline_start(locked, DeadlineKind.CLASSIFY)
+        deadlines.deadline_start(locked, DeadlineKind.CLOSE)
         return _hand_to(locked, None, None)
 
     return _transition(

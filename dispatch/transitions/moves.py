@@ -55,6 +55,7 @@ def case_escalate(
         payloads.update(from_center=locked.handling_center.code, to_center=higher.code, automatic=automatic)
         deadlines.deadlines_cancel(locked, ESCALATION_CANCELS)
         locked.handling_center, locked.handling_region = higher, higher.region
+        deadlines.deadline_start(locked, DeadlineKind.CLOSE)
         return ["handling_center", "handling_region", *_hand_to(locked, None, None)]
 
     def after(locked: Case, event: CaseEvent) -> None:
@@ -70,7 +71,6 @@ def case_escalate(
             event=event,
             at=event.at,
         )
-        deadlines.deadline_start(locked, DeadlineKind.CLOSE)
         notify_all(center_supervisors(locked.handling_center), NotificationKind.ESCALATED_IN, case=locked)
         notify_all(center_supervisors(moved["from_center"]), NotificationKind.ESCALATED_OUT, case=locked)
 
