@@ -22,11 +22,15 @@ from analytics.rollup import (
     overdue_swept_until,
 )
 from dispatch.choices import TriageColor
+from dispatch.selectors import overdue_clocks
 from grid.choices import RegionLevel
 from grid.models import Department, Region
 from grid.selectors import jurisdiction_root, region_in_jurisdiction, subtree_q
 from intake.choices import Channel
 from intake.models import Case, Category
+
+# The drill-down behind the 当前超期 card.
+OVERDUE = "overdue"
 
 DIMENSION_FILTERS = {
     "kind": "category_id",
@@ -355,9 +359,14 @@ def case_list_for_dashboard(
     *, user: AbstractBaseUser | AnonymousUser, region: Region, period: Period, dimension: str, value: str
 ) -> QuerySet[Case]:
     """The cases behind a dashboard figure: received in the period in `region`'s subtree (which must be
-    inside the user's jurisdiction), filtered by one breakdown member."""
+    inside the user's jurisdiction), filtered by one breakdown member; or, for 当前超期 (`OVERDUE`), the
+    subtree's cases overdue now, whenever received."""
     if not region_in_jurisdiction(user=user, region=region):
         raise Http404
+    if dimension == OVERDUE:
+        in_subtree = Case.objects.filter(subtree_q(region, field="region"))
+        overdue = in_subtree.filter(pk__in=overdue_clocks(in_subtree).values("case_id"))
+        return overdue.select_related("category", "region", "assigned_department").order_by("received_at")
     first, end = _period_bounds(period)
     cases = Case.objects.filter(
         subtree_q(region, field="region"), received_at__gte=first, received_at__lt=end

@@ -69,7 +69,7 @@ STAT_CARDS = (
 )
 
 
-def _stat_cards(summary: dict) -> list[dict]:
+def _stat_cards(summary: dict, region: Region, period: Period) -> list[dict]:
     cards = [
         {
             "key": key,
@@ -82,7 +82,12 @@ def _stat_cards(summary: dict) -> list[dict]:
         for key, label, suffix in STAT_CARDS
     ]
     cards.append(
-        {"key": "overdue_now", "label": _("当前超期未办结"), "value": summary["current"]["overdue_now"]}
+        {
+            "key": "overdue_now",
+            "label": _("当前超期未办结"),
+            "value": summary["current"]["overdue_now"],
+            "url": f"{reverse('analytics:cases')}?{_query(region, period, dimension=selectors.OVERDUE)}",
+        }
     )
     cards.append(
         {
@@ -122,7 +127,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "periods": _period_choices(period),
             "data": data,
-            "cards": _stat_cards(data["summary"]),
+            "cards": _stat_cards(data["summary"], region, period),
             "charts": charts,
             "warnings": warnings,
             "query": _query(region, period),
@@ -160,6 +165,7 @@ def cases(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": _query(region, period, dimension=dimension, value=value),
             "dashboard_query": _query(region, period),
+            "overdue": dimension == selectors.OVERDUE,
         },
     )
 

@@ -104,5 +104,16 @@ class CaseDeadlineList(generics.ListAPIView):
         return selectors.case_deadlines(case)
 
 
+class OverdueList(generics.ListAPIView):
+    """超期清单: open cases in the caller's jurisdiction whose close clock is past due, most overdue first
+    (the same cases as the overdue page, the supervisor's board and the dashboard's 当前超期)."""
+
+    permission_classes = [IsAuthenticated, CanViewCases]
+    serializer_class = serializers.OverdueSerializer
+
+    def get_queryset(self):
+        return selectors.overdue_list(user=self.request.user)
+
+
 def _error(error: Exception, code: int) -> Response:
     return Response({"detail": error_message(error), "code": error.code}, status=code)

@@ -58,13 +58,21 @@ def assignment_queue(*, user: User) -> QuerySet[Case]:
     )
 
 
-def overdue_list(*, user: User) -> QuerySet[Deadline]:
-    """Open cases in the user's jurisdiction whose current close clock is past due (one row per case,
-    `dispatch.deadlines.overdue_close_clocks`: the same set the dashboards count), most overdue first."""
+def overdue_clocks(cases: QuerySet[Case]) -> QuerySet[Deadline]:
+    """The overdue (超期) cases among `cases`: open, with their current close clock past due — one clock
+    per case (`dispatch.deadlines.overdue_close_clocks`). The overdue list, its API, the supervisor's
+    board and the dashboard's drill-down and export all read this; the dashboards' counts agree (tested)."""
     return (
         overdue_close_clocks()
-        .filter(case__in=case_list_for_user(user=user).values("pk"))
+        .filter(case__in=cases.values("pk"))
         .exclude(case__status__in=[*FINISHED_STATUSES, CaseStatus.TRANSFERRED])
+    )
+
+
+def overdue_list(*, user: User) -> QuerySet[Deadline]:
+    """The overdue cases in the user's jurisdiction, most overdue first."""
+    return (
+        overdue_clocks(case_list_for_user(user=user))
         .select_related("case", "case__handling_center", "owner")
         .order_by("due_at")
     )

@@ -144,3 +144,16 @@ class DeadlineSerializer(serializers.ModelSerializer):
             "remaining",
             "breached_at",
         ]
+
+
+class OverdueSerializer(DeadlineSerializer):
+    """One row of the overdue list (超期清单): the case and its current close clock."""
+
+    number = serializers.CharField(source="case.number")
+    summary = serializers.CharField(source="case.summary")
+    color = serializers.CharField(source="case.color")
+    status = serializers.CharField(source="case.status")
+    handling_center = serializers.CharField(source="case.handling_center.code")
+
+    class Meta(DeadlineSerializer.Meta):
+        fields = ["number", "summary", "color", "status", "handling_center", *DeadlineSerializer.Meta.fields]
