@@ -3,7 +3,15 @@ Events, deadlines and escalations are records: readable here, never edited."""
 
 from django.contrib import admin
 
-from dispatch.models import CaseEvent, CategoryDepartment, Deadline, DeadlinePolicy, Escalation, TriageRule
+from dispatch.models import (
+    CaseEvent,
+    CategoryDepartment,
+    Deadline,
+    DeadlinePolicy,
+    Escalation,
+    TrackLookup,
+    TriageRule,
+)
 
 
 @admin.register(DeadlinePolicy)
@@ -67,3 +75,10 @@ class EscalationAdmin(ReadOnlyAdmin):
     list_display = ("case", "from_center", "to_center", "automatic", "at")
     list_filter = ("automatic",)
     list_select_related = ("case", "from_center", "to_center")
+
+
+@admin.register(TrackLookup)
+class TrackLookupAdmin(ReadOnlyAdmin):
+    list_display = ("at", "ip", "number", "found", "refused")
+    list_filter = ("found", "refused")
+    search_fields = ("number", "ip")

@@ -4,17 +4,19 @@ Invalid or stale → 409, forbidden → 403, outside the jurisdiction → 404, b
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from dispatch import selectors, serializers, transitions
+from dispatch import selectors, serializers, tracking, transitions
 from dispatch.exceptions import InvalidTransition, TransitionForbidden, TransitionInputError
 from dispatch.messages import error_message
+from dispatch.permissions import DispatchPermission
 from intake.api import CanViewCases
 
 
@@ -104,15 +106,57 @@ class CaseDeadlineList(generics.ListAPIView):
         return selectors.case_deadlines(case)
 
 
+class CanReviewCases(BasePermission):
+    message = gettext_lazy("查看超期清单需要督办权限")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm(DispatchPermission.REVIEW))
+
+
 class OverdueList(generics.ListAPIView):
     """超期清单: open cases in the caller's jurisdiction whose close clock is past due, most overdue first
     (the same cases as the overdue page, the supervisor's board and the dashboard's 当前超期)."""
 
-    permission_classes = [IsAuthenticated, CanViewCases]
+    permission_classes = [IsAuthenticated, CanReviewCases]
     serializer_class = serializers.OverdueSerializer
 
     def get_queryset(self):
         return selectors.overdue_list(user=self.request.user)
+
+
+class PublicTrackView(APIView):
+    """POST /api/v1/public/track/ — 办理进度查询 for residents, without logging in: the receipt's number and
+    the applicant's phone give the stages with dates and the handling center. An unknown number and a
+    wrong phone both answer 404; past the limits (per address and per number, `dispatch.tracking`) 429."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    # dispatch.tracking limits lookups itself, per address and per number, and counts misses.
+    throttle_classes: list = []
+
+    @extend_schema(
+        request=serializers.TrackSerializer,
+        responses={
+            200: serializers.ProgressSerializer,
+            400: OpenApiResponse(description="number or phone missing"),
+            404: OpenApiResponse(description="no case with this number and applicant phone"),
+            429: OpenApiResponse(description="too many lookups or misses: try again later"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = serializers.TrackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            progress = tracking.progress_lookup(request=request, **data.validated_data)
+        except tracking.LookupRefused:
+            return Response({"code": "too_many_lookups", "detail": TRACK_REFUSED}, status=429)
+        if progress is None:
+            return Response({"code": "not_found", "detail": TRACK_MISSED}, status=404)
+        return Response(serializers.ProgressSerializer(progress).data)
+
+
+TRACK_MISSED = gettext_lazy("未查到：请核对回执编号和申请人手机号。")
+TRACK_REFUSED = gettext_lazy("查询次数过多，请一小时后再试，或致电办理中心。")
 
 
 def _error(error: Exception, code: int) -> Response:

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from dispatch.api import ACTIONS, CaseActionView, CaseDeadlineList, CaseEventList, OverdueList
+from dispatch.api import (
+    ACTIONS,
+    CaseActionView,
+    CaseDeadlineList,
+    CaseEventList,
+    OverdueList,
+    PublicTrackView,
+)
 
 app_name = "dispatch_api"
 urlpatterns = [
@@ -11,4 +18,5 @@ urlpatterns = [
     path("cases/<str:number>/events/", CaseEventList.as_view(), name="case-events"),
     path("cases/<str:number>/deadlines/", CaseDeadlineList.as_view(), name="case-deadlines"),
     path("overdue/", OverdueList.as_view(), name="overdue"),
+    path("public/track/", PublicTrackView.as_view(), name="public-track"),
 ]

@@ -46,3 +46,16 @@ class AssignForm(VersionedForm):
         if not data.get("department") and not data.get("assignee"):
             raise forms.ValidationError(_("请指定责任单位或责任人"))
         return data
+
+
+class TrackForm(forms.Form):
+    """办理进度查询 on the public page."""
+
+    number = forms.CharField(
+        label=_("回执编号"), max_length=32, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    phone = forms.CharField(
+        label=_("申请人手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.choices import (
@@ -309,3 +310,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind}"
+
+
+class TrackLookup(models.Model):
+    """One resident's progress lookup (办理进度查询), found, missed or refused: the audit trail of the public
+    page, where an admin sees an enumeration attempt."""
+
+    at = models.DateTimeField(_("查询时间"), default=timezone.now, db_index=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    number = models.CharField(_("查询编号"), max_length=32)
+    found = models.BooleanField(_("查到"))
+    refused = models.BooleanField(_("超出限制"), default=False)
+
+    class Meta:
+        verbose_name = _("进度查询记录")
+        verbose_name_plural = _("进度查询记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.at:%Y-%m-%d %H:%M}"

@@ -157,3 +157,27 @@ class OverdueSerializer(DeadlineSerializer):
 
     class Meta(DeadlineSerializer.Meta):
         fields = ["number", "summary", "color", "status", "handling_center", *DeadlineSerializer.Meta.fields]
+
+
+class TrackSerializer(serializers.Serializer):
+    """办理进度查询: the receipt's number and the applicant's phone."""
+
+    number = serializers.CharField(max_length=32)
+    phone = serializers.CharField(max_length=20)
+
+
+class StageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    """What a resident sees of their case: stages with dates and the handling center, nothing personal."""
+
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    stages = StageSerializer(many=True)
+    center_name = serializers.CharField()
+    center_phone = serializers.CharField()

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dispatch import selectors, transitions
+from dispatch import selectors, tracking, transitions
 from dispatch.choices import CaseStatus
 from dispatch.exceptions import DispatchError, InvalidTransition, TransitionForbidden
-from dispatch.forms import AssignForm, ReasonForm, TransferForm, TriageForm
+from dispatch.forms import AssignForm, ReasonForm, TrackForm, TransferForm, TriageForm
 from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
 from dispatch.routing import center_above, route_propose
@@ -226,3 +226,18 @@ def _run(request: HttpRequest, action: Callable[[], Case], done: str) -> bool:
         return False
     messages.success(request, done)
     return True
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """办理进度查询 for residents (no login): the same lookup, limits and audit as the public API."""
+    form = TrackForm(request.POST or None)
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            context["progress"] = tracking.progress_lookup(request=request, **form.cleaned_data)
+        except tracking.LookupRefused:
+            context["refused"] = True
+            return render(request, "dispatch/track.html", context, status=429)
+        context["missed"] = context["progress"] is None
+    return render(request, "dispatch/track.html", context)

@@ -35,6 +35,7 @@ FORMS_SUBMITTED: dict[str, str] = {
     "dispatch:triage": f"{DISPATCH}::test_supervisor_triages_and_assigns_in_the_browser",
     "dispatch/assign.html": f"{DISPATCH}::test_supervisor_triages_and_assigns_in_the_browser",
     "dispatch/escalate.html": f"{FORMS}::test_supervisor_escalates_a_case",
+    "dispatch/track.html": "dispatch/tests/test_tracking.py::test_a_resident_looks_the_case_up_on_a_phone",
     "dispatch:transfer": f"{FORMS}::test_supervisor_transfers_a_case",
     "dispatch:step:sign": f"{DISPATCH}::test_handler_signs_on_a_phone",
     "dispatch:step:claim": f"{FORMS}::test_handler_claims_an_unassigned_case",

@@ -4,7 +4,8 @@ an object inside the caller's jurisdiction and one outside it (tests/matrix_obje
 How to read the table (`MATRIX`): one entry per route name, saying how it is probed (method, URL kwargs,
 query, body — `Ref("number")` names an object of the side being probed) and which roles may use it on
 the inside object. The rules every response must follow:
-- anonymous: a page redirects to the login page; the API answers 401 or 403;
+- anonymous: a page redirects to the login page; the API answers 401 or 403 — unless the entry's roles
+  include anonymous (`PUBLIC`, the residents' pages), when anonymous is held to the allowed roles' rules;
 - a role outside `roles`: 403, or 404 when the entry lists it in `hidden` (it holds the permission but
   the app hides an object that is not its business); on the outside object 403 or 404 — both refuse
   without telling what exists;
@@ -49,6 +50,9 @@ HANDLER = frozenset({MEDIATOR})
 # dispatch.escalate_case / suspend_case also need the case's handling tier (the 南关区 center) in one's
 # jurisdiction: the township mediator holds them, but only for cases handled in 南岭街道.
 COUNTY_STEP = frozenset({SUPERVISOR})
+# Residents' pages: open to anyone, logged in or not (they show no personal data; tested in
+# dispatch/tests/test_tracking.py).
+PUBLIC = frozenset({*ROLES, ANONYMOUS})
 
 # Routes left out, each with the reason.
 SKIPPED_PREFIXES = {
@@ -158,6 +162,9 @@ MATRIX: dict[str, Probe] = {
     # dispatch pages
     "dispatch:triage_board": page({SUPERVISOR}),
     "dispatch:overdue": page({SUPERVISOR}),
+    "dispatch_api:overdue": api({SUPERVISOR}),
+    "track": page(PUBLIC, note="办理进度查询: residents, no login"),
+    "dispatch_api:public-track": api(PUBLIC, "POST", note="an empty body answers 400 naming the fields"),
     "dispatch:inbox": page(EVERYONE, note="one's own notifications"),
     "dispatch:case": page(CASE_READERS, kwargs=CASE),
     "dispatch:triage": page({SUPERVISOR}, "POST", kwargs=CASE, body={"color": "blue"}),
@@ -309,7 +316,7 @@ def _verdict(probe: Probe, role: str, side: str, response: HttpResponse, leak: s
     status = response.status_code
     if status >= 500:
         return f"{status} server error"
-    if role == ANONYMOUS:
+    if role == ANONYMOUS and ANONYMOUS not in probe.roles:
         if probe.api:
             return None if status in (401, 403) else f"{status}, expected 401/403"
         login = reverse(settings.LOGIN_URL)

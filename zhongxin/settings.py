@@ -239,6 +239,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A deadline's kind and state appear in several components (a case's clocks, the overdue list).
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlineKindEnum": "dispatch.choices.DeadlineKind",
+        "DeadlineStateEnum": "dispatch.choices.DeadlineState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         # Every operation that takes a body documents the parser's 400 and 413 (zhongxin.parsers).
