@@ -64,7 +64,11 @@ def test_the_clock_waits_for_approval_then_moves_by_working_days_over_the_holida
     # then 29 and 30 September and 9 October (1–8 October is the National Day holiday)
     assert close_due(case) == dt.datetime(2025, 10, 9, 10, 0, tzinfo=SHANGHAI)
     event = last_event(case)
-    assert (event.type, event.reason, event.payload["extra_days"]) == (EventType.EXTENSION_APPROVED, "同意", 3)
+    assert (event.type, event.reason, event.payload["extra_days"]) == (
+        EventType.EXTENSION_APPROVED,
+        "同意",
+        3,
+    )
     assert ExtensionRequest.objects.get().state == ExtensionState.APPROVED
 
 

@@ -160,4 +160,6 @@ def case_decide_extension(
     request = (pending.filter(pk=extension) if extension is not None else pending).first()
     if request is None:
         raise InvalidTransition("no_pending_extension")
-    return extension_decide(request, actor=actor, approve=approve, reason=note, expected_version=expected_version)
+    return extension_decide(
+        request, actor=actor, approve=approve, reason=note, expected_version=expected_version
+    )
