@@ -3,10 +3,11 @@ Invalid or stale → 409, forbidden → 403, outside the jurisdiction → 404, b
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -15,7 +16,13 @@ from rest_framework.views import APIView
 from dispatch import selectors, serializers, transitions
 from dispatch.exceptions import InvalidTransition, TransitionForbidden, TransitionInputError
 from dispatch.messages import error_message
+from dispatch.permissions import DispatchPermission
 from intake.api import CanViewCases
+
+
+class CanDecideExtensions(BasePermission):
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm(DispatchPermission.REVIEW)
 
 
 @dataclass(frozen=True)
@@ -40,9 +47,17 @@ ACTIONS: dict[str, Action] = {
     # /api/v1/cases/{number}/follow-up/ as well as /api/v1/mediation/cases/{number}/follow-ups/.
     "reopen": Action(serializers.ReasonSerializer, transitions.case_reopen),
     "escalate": Action(serializers.ReasonSerializer, transitions.case_escalate),
+    "hand-down": Action(serializers.HandDownSerializer, transitions.case_hand_down),
     "transfer": Action(serializers.TransferSerializer, transitions.case_transfer),
     "suspend": Action(serializers.ReasonSerializer, transitions.case_suspend),
     "resume": Action(serializers.EmptySerializer, transitions.case_resume),
+    "request-extension": Action(serializers.ExtensionRequestSerializer, transitions.case_request_extension),
+    "approve-extension": Action(
+        serializers.ExtensionDecisionSerializer, partial(transitions.case_decide_extension, approve=True)
+    ),
+    "refuse-extension": Action(
+        serializers.ExtensionDecisionSerializer, partial(transitions.case_decide_extension, approve=False)
+    ),
 }
 
 
@@ -102,6 +117,16 @@ class CaseDeadlineList(generics.ListAPIView):
     def get_queryset(self):
         case = selectors.case_get_for_user(user=self.request.user, number=self.kwargs["number"])
         return selectors.case_deadlines(case)
+
+
+class ExtensionPendingList(generics.ListAPIView):
+    """GET /api/v1/extensions/pending/ — requests this supervisor may decide (待审批延期), oldest first."""
+
+    permission_classes = [IsAuthenticated, CanDecideExtensions]
+    serializer_class = serializers.ExtensionPendingSerializer
+
+    def get_queryset(self):
+        return selectors.extension_pending_list(user=self.request.user)
 
 
 def _error(error: Exception, code: int) -> Response:

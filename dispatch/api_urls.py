@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.api import ACTIONS, CaseActionView, CaseDeadlineList, CaseEventList
+from dispatch.api import ACTIONS, CaseActionView, CaseDeadlineList, CaseEventList, ExtensionPendingList
 
 app_name = "dispatch_api"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     ],
     path("cases/<str:number>/events/", CaseEventList.as_view(), name="case-events"),
     path("cases/<str:number>/deadlines/", CaseDeadlineList.as_view(), name="case-deadlines"),
+    path("extensions/pending/", ExtensionPendingList.as_view(), name="extensions-pending"),
 ]

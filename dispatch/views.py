@@ -15,11 +15,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dispatch import selectors, transitions
 from dispatch.choices import CaseStatus
+from dispatch.deadlines import extended_due
 from dispatch.exceptions import DispatchError, InvalidTransition, TransitionForbidden
-from dispatch.forms import AssignForm, ReasonForm, TransferForm, TriageForm
+from dispatch.forms import (
+    AssignForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    HandDownForm,
+    ReasonForm,
+    TransferForm,
+    TriageForm,
+)
 from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
-from dispatch.routing import center_above, route_propose
+from dispatch.routing import center_above, centers_below, route_propose
 from dispatch.services import notifications_mark_read
 from dispatch.triage import propose_color
 from intake.models import Case
@@ -104,6 +113,69 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "dispatch/escalate.html", {"case": case, "form": form, "higher": higher})
 
 
+@login_required
+@permission_required(DispatchPermission.ESCALATE, raise_exception=True)
+@require_POST
+def hand_down(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = HandDownForm(request.POST, case=case)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(request, lambda: transitions.case_hand_down(
+            case, actor=request.user, to_center=data["to_center"], reason=data["reason"],
+            expected_version=data["version"],
+        ), _("已下沉交办至%(center)s") % {"center": data["to_center"].name})  # fmt: skip
+    else:
+        messages.error(request, _("请选择下级综治中心并填写理由"))
+    return redirect("dispatch:case", number=number)
+
+
+@login_required
+@permission_required(DispatchPermission.HANDLE, raise_exception=True)
+@require_POST
+def request_extension(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(request, lambda: transitions.case_request_extension(
+            case, actor=request.user, reason=data["reason"], extra_days=data["extra_days"],
+            new_due_date=data["new_due_date"], expected_version=data["version"],
+        ), _("已申请延期，待督办人员审批"))  # fmt: skip
+    else:
+        messages.error(request, _("请填写延期理由，以及延长的工作日数或新的到期日期"))
+    return redirect("dispatch:case", number=number)
+
+
+@login_required
+@permission_required(DispatchPermission.REVIEW, raise_exception=True)
+def extensions(request: HttpRequest) -> HttpResponse:
+    """待审批延期: the requests this supervisor decides, with where approval would put each clock."""
+    pending = selectors.extension_pending_list(user=request.user)[:200]
+    rows = [{"request": r, "new_due": extended_due(r.deadline, r.extra_days)} for r in pending]
+    return render(request, "dispatch/extensions.html", {"rows": rows})
+
+
+@login_required
+@permission_required(DispatchPermission.REVIEW, raise_exception=True)
+@require_POST
+def decide_extension(request: HttpRequest, number: str, decision: str) -> HttpResponse:
+    if decision not in ("approve", "refuse"):
+        raise Http404
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        data, approve = form.cleaned_data, decision == "approve"
+        _run(request, lambda: transitions.case_decide_extension(
+            case, actor=request.user, approve=approve, note=data["note"], extension=data["extension"],
+            expected_version=data["version"],
+        ), _("已批准延期：%(number)s") % {"number": number} if approve
+            else _("已不予批准延期：%(number)s") % {"number": number})  # fmt: skip
+    else:
+        messages.error(request, error_message(InvalidTransition("stale_version")))
+    return redirect("dispatch:extensions")
+
+
 # Steps taken from the case page with at most a reason: name → (transition, needs a reason, done message).
 SIMPLE_STEPS: dict[str, tuple[Callable, bool, object]] = {
     "sign": (transitions.case_sign, False, gettext_lazy("已签收")),
@@ -168,6 +240,13 @@ def case_timeline(request: HttpRequest, number: str) -> HttpResponse:
         "transfer_form": TransferForm(initial={"version": case.version}),
         "escalations": case.escalations.select_related("from_center", "to_center"),
         "available": _available_steps(case, request.user),
+        "extension_form": ExtensionForm(initial={"version": case.version}),
+        "max_extension_days": transitions.EXTENSION_MAX_DAYS,
+        "hand_down_form": HandDownForm(case=case, initial={"version": case.version}),
+        "pending_extensions": [
+            {"request": r, "new_due": extended_due(r.deadline, r.extra_days)}
+            for r in selectors.case_pending_extensions(case)
+        ],
     }
     return render(request, "dispatch/case.html", context)
 
@@ -206,6 +285,12 @@ def _available_steps(case: Case, user) -> set[str]:
         and not case.assignee_id
         and user.has_perm(DispatchPermission.HANDLE),
         "escalate": status in transitions.ESCALATABLE and user.has_perm(DispatchPermission.ESCALATE),
+        "hand_down": status in transitions.HAND_DOWN_SOURCES
+        and user.has_perm(DispatchPermission.ESCALATE)
+        and centers_below(case.handling_region).exists(),
+        "request_extension": status in transitions.ACTIVE
+        and user.has_perm(DispatchPermission.HANDLE)
+        and (mine or not case.assignee_id),
         "suspend": status in transitions.ACTIVE and user.has_perm(DispatchPermission.SUSPEND),
         "resume": status == S.SUSPENDED and user.has_perm(DispatchPermission.SUSPEND),
         "transfer": status in transitions.ACTIVE and user.has_perm(DispatchPermission.TRANSFER),

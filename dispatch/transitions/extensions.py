@@ -159,6 +159,9 @@ def case_decide_extension(
     pending = ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).order_by("pk")
     request = (pending.filter(pk=extension) if extension is not None else pending).first()
     if request is None:
+        # Who may decide is answered before whether there is anything to decide (403 before 409).
+        guards.authorize(case, actor, DispatchPermission.REVIEW)
+        guards.require_center_supervisor(case, actor)
         raise InvalidTransition("no_pending_extension")
     return extension_decide(
         request, actor=actor, approve=approve, reason=note, expected_version=expected_version
