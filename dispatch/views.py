@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,7 +118,7 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def hand_down(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
-    form = HandDownForm(request.POST, case=case)
+    form = HandDownForm(_posted(request, case), case=case)
     if form.is_valid():
         data = form.cleaned_data
         _run(request, lambda: transitions.case_hand_down(
@@ -135,7 +135,7 @@ def hand_down(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def request_extension(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, number=number)
-    form = ExtensionForm(request.POST)
+    form = ExtensionForm(_posted(request, case))
     if form.is_valid():
         data = form.cleaned_data
         _run(request, lambda: transitions.case_request_extension(
@@ -163,7 +163,7 @@ def decide_extension(request: HttpRequest, number: str, decision: str) -> HttpRe
     if decision not in ("approve", "refuse"):
         raise Http404
     case = selectors.case_get_for_user(user=request.user, number=number)
-    form = ExtensionDecisionForm(request.POST)
+    form = ExtensionDecisionForm(_posted(request, case))
     if form.is_valid():
         data, approve = form.cleaned_data, decision == "approve"
         _run(request, lambda: transitions.case_decide_extension(
@@ -298,6 +298,14 @@ def _available_steps(case: Case, user) -> set[str]:
         "send_back": status == S.CLOSED and user.has_perm(DispatchPermission.REVIEW),
     }
     return {name for name, shown in offered.items() if shown}
+
+
+def _posted(request: HttpRequest, case: Case) -> QueryDict:
+    """The posted form; one without a version (not sent by this site's page) acts on the current version,
+    as `step` does, so the transition's guard answers it."""
+    data = request.POST.copy()
+    data.setdefault("version", str(case.version))
+    return data
 
 
 def _run(request: HttpRequest, action: Callable[[], Case], done: str) -> bool:
