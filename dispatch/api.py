@@ -21,6 +21,8 @@ from intake.api import CanViewCases
 
 
 class CanDecideExtensions(BasePermission):
+    """Deciding extensions is part of review (审批延期); which requests, the selector decides."""
+
     def has_permission(self, request: Request, view: APIView) -> bool:
         return request.user.has_perm(DispatchPermission.REVIEW)
 

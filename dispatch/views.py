@@ -166,11 +166,11 @@ def decide_extension(request: HttpRequest, number: str, decision: str) -> HttpRe
     form = ExtensionDecisionForm(_posted(request, case))
     if form.is_valid():
         data, approve = form.cleaned_data, decision == "approve"
+        done = _("已批准延期：%(number)s") if approve else _("已不予批准延期：%(number)s")
         _run(request, lambda: transitions.case_decide_extension(
             case, actor=request.user, approve=approve, note=data["note"], extension=data["extension"],
             expected_version=data["version"],
-        ), _("已批准延期：%(number)s") % {"number": number} if approve
-            else _("已不予批准延期：%(number)s") % {"number": number})  # fmt: skip
+        ), done % {"number": number})  # fmt: skip
     else:
         messages.error(request, error_message(InvalidTransition("stale_version")))
     return redirect("dispatch:extensions")
