@@ -3,6 +3,7 @@ Invalid or stale → 409, forbidden → 403, outside the jurisdiction → 404, b
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,6 +19,13 @@ from dispatch.exceptions import InvalidTransition, TransitionForbidden, Transiti
 from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
 from intake.api import CanViewCases
+
+
+class CanDecideExtensions(BasePermission):
+    """Deciding extensions is part of review (审批延期); which requests, the selector decides."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.user.has_perm(DispatchPermission.REVIEW)
 
 
 @dataclass(frozen=True)
@@ -42,9 +50,17 @@ ACTIONS: dict[str, Action] = {
     # /api/v1/cases/{number}/follow-up/ as well as /api/v1/mediation/cases/{number}/follow-ups/.
     "reopen": Action(serializers.ReasonSerializer, transitions.case_reopen),
     "escalate": Action(serializers.ReasonSerializer, transitions.case_escalate),
+    "hand-down": Action(serializers.HandDownSerializer, transitions.case_hand_down),
     "transfer": Action(serializers.TransferSerializer, transitions.case_transfer),
     "suspend": Action(serializers.ReasonSerializer, transitions.case_suspend),
     "resume": Action(serializers.EmptySerializer, transitions.case_resume),
+    "request-extension": Action(serializers.ExtensionRequestSerializer, transitions.case_request_extension),
+    "approve-extension": Action(
+        serializers.ExtensionDecisionSerializer, partial(transitions.case_decide_extension, approve=True)
+    ),
+    "refuse-extension": Action(
+        serializers.ExtensionDecisionSerializer, partial(transitions.case_decide_extension, approve=False)
+    ),
 }
 
 
@@ -157,6 +173,16 @@ class PublicTrackView(APIView):
 
 TRACK_MISSED = gettext_lazy("未查到：请核对回执编号和申请人手机号。")
 TRACK_REFUSED = gettext_lazy("查询次数过多，请一小时后再试，或致电办理中心。")
+
+
+class ExtensionPendingList(generics.ListAPIView):
+    """GET /api/v1/extensions/pending/ — requests this supervisor may decide (待审批延期), oldest first."""
+
+    permission_classes = [IsAuthenticated, CanDecideExtensions]
+    serializer_class = serializers.ExtensionPendingSerializer
+
+    def get_queryset(self):
+        return selectors.extension_pending_list(user=self.request.user)
 
 
 def _error(error: Exception, code: int) -> Response:

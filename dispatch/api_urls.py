@@ -5,6 +5,7 @@ from dispatch.api import (
     CaseActionView,
     CaseDeadlineList,
     CaseEventList,
+    ExtensionPendingList,
     OverdueList,
     PublicTrackView,
 )
@@ -19,4 +20,5 @@ urlpatterns = [
     path("cases/<str:number>/deadlines/", CaseDeadlineList.as_view(), name="case-deadlines"),
     path("overdue/", OverdueList.as_view(), name="overdue"),
     path("public/track/", PublicTrackView.as_view(), name="public-track"),
+    path("extensions/pending/", ExtensionPendingList.as_view(), name="extensions-pending"),
 ]

@@ -56,6 +56,8 @@ class EventType(models.TextChoices):
     REOPENED = "reopened", _("重新办理")
     # Taken over by the center one tier up (提级).
     ESCALATED = "escalated", _("提级办理")
+    # Handed down to a center below the handling one (下沉交办).
+    HANDED_DOWN = "handed_down", _("下沉交办")
     # Handed to another procedure (转办).
     TRANSFERRED = "transferred", _("转办")
     # Put on hold; clocks paused (中止).
@@ -123,6 +125,8 @@ class NotificationKind(models.TextChoices):
     ESCALATED_IN = "escalated_in", _("上级提级")
     # A case of your center was taken over by the tier above (you keep read access).
     ESCALATED_OUT = "escalated_out", _("案件已提级")
+    # A center above handed a case down into your center's queue (下沉交办).
+    HANDED_DOWN_IN = "handed_down_in", _("上级下沉交办")
     # A unit returned a case your center dispatched (退单), waiting for arbitration.
     RETURNED = "returned", _("退单待仲裁")
     # A unit asked for an extension you may decide.

@@ -235,9 +235,15 @@ def deadlines_resume(case: Case) -> list[int]:
     return resumed
 
 
+def extended_due(deadline: Deadline, extra_days: int) -> dt.datetime:
+    """Where an extension of `extra_days` working days puts the clock's due time (what the approval
+    screen shows and approval does)."""
+    return due_after(deadline.due_at, extra_days, DeadlineUnit.WORKING_DAYS, calendar_overrides())
+
+
 def deadline_extend(deadline: Deadline, extra_days: int) -> Deadline:
     """Moves an approved deadline `extra_days` working days later; a warned clock warns again."""
-    due = due_after(deadline.due_at, extra_days, DeadlineUnit.WORKING_DAYS, calendar_overrides())
+    due = extended_due(deadline, extra_days)
     _reset_times(deadline, start=deadline.started_at, due=due)
     deadline.save(update_fields=["started_at", "warn_at", "due_at", "state"])
     _schedule_on_commit(deadline)

@@ -4,7 +4,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.choices import TransferTarget, TriageColor
+from dispatch.routing import centers_below
 from grid.selectors import department_list_for_user, jurisdiction_q
+from intake.models import Case
 
 
 class VersionedForm(forms.Form):
@@ -23,6 +25,30 @@ class ReasonForm(VersionedForm):
 
 class TransferForm(ReasonForm):
     to = forms.ChoiceField(label=_("转办去向"), choices=TransferTarget.choices)
+
+
+class ExtensionForm(ReasonForm):
+    """申请延期: more working days or the day the clock should end; the transition checks the two."""
+
+    extra_days = forms.IntegerField(label=_("延长工作日"), required=False)
+    new_due_date = forms.DateField(
+        label=_("或新的到期日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ExtensionDecisionForm(VersionedForm):
+    extension = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(label=_("审批意见"), required=False, max_length=2000)
+
+
+class HandDownForm(ReasonForm):
+    """下沉交办: one of the centers below the handling center, by code."""
+
+    to_center = forms.ModelChoiceField(label=_("下沉至"), queryset=None, to_field_name="code")
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_center"].queryset = centers_below(case.handling_region)
 
 
 class AssignForm(VersionedForm):

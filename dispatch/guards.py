@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from dispatch.exceptions import TransitionForbidden, TransitionInputError
 from dispatch.permissions import DispatchPermission
+from dispatch.services import center_supervisors
 from grid.models import Department, Region
 from grid.selectors import region_in_jurisdiction, staff_profile_get
 from intake.models import Case
@@ -42,6 +43,13 @@ def require_handler(case: Case, actor: Actor) -> None:
     """Once a person is responsible, only they act for the unit."""
     if actor is not None and case.assignee_id and case.assignee_id != actor.pk:
         raise TransitionForbidden("not_assignee")
+
+
+def require_center_supervisor(case: Case, actor: Actor) -> None:
+    """Decisions that belong to the handling center (an extension): only its own supervisors (or the
+    tier's above when it has none, the ones it notifies) take them, not another center's."""
+    if actor is not None and not center_supervisors(case.handling_center).filter(pk=actor.pk).exists():
+        raise TransitionForbidden("not_center_supervisor")
 
 
 def check_handlers_in_scope(

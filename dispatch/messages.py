@@ -27,6 +27,12 @@ MESSAGES = {
     "report_back_required": _("请填写反馈情况"),
     "invalid_transfer_target": _("请选择转办去向"),
     "extra_days_out_of_range": _("延长天数须在1至30个工作日之间"),
+    "extra_days_or_new_due_date": _("请填写延长的工作日数或新的到期日期（二选一）"),
+    "new_due_date_not_workday": _("新的到期日期须为工作日"),
+    "new_due_date_out_of_range": _("新的到期日期须晚于当前到期日，且延长不超过30个工作日"),
+    "no_pending_extension": _("没有待审批的延期申请"),
+    "not_center_supervisor": _("只有承办中心的督办人员可以审批延期"),
+    "center_not_below": _("只能下沉交办至本中心辖区内的下级综治中心"),
     "department_outside_jurisdiction": _("所选部门不在您的辖区"),
     "assignee_outside_jurisdiction": _("所选责任人不在您的辖区"),
 }

@@ -114,3 +114,13 @@ def center_above(region: Region) -> Center | None:
         .order_by("-region__level")
         .first()
     )
+
+
+def centers_below(region: Region) -> QuerySet[Center]:
+    """Centers strictly inside `region`'s subtree, nearest tier first: where its center may hand a case
+    down (下沉交办)."""
+    return (
+        Center.objects.filter(region__in=region.get_descendants())
+        .select_related("region")
+        .order_by("region__level", "region__code")
+    )

@@ -5,9 +5,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from dispatch.choices import CaseStatus
+from dispatch.choices import CaseStatus, ExtensionState
 from dispatch.deadlines import overdue_close_clocks
-from dispatch.models import CaseEvent, Deadline, Notification
+from dispatch.models import CaseEvent, Deadline, ExtensionRequest, Notification
+from dispatch.services import center_supervisors
 from grid.models import Center
 from grid.selectors import jurisdiction_q
 from intake.choices import FINISHED_STATUSES
@@ -75,6 +76,29 @@ def overdue_list(*, user: User) -> QuerySet[Deadline]:
         overdue_clocks(case_list_for_user(user=user))
         .select_related("case", "case__handling_center", "owner")
         .order_by("due_at")
+    )
+
+
+def extension_pending_list(*, user: User) -> QuerySet[ExtensionRequest]:
+    """Pending extension requests this user may decide (待审批延期): of cases handled in their
+    jurisdiction by a center they supervise (`guards.require_center_supervisor`), oldest first."""
+    pending = (
+        ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
+        .filter(jurisdiction_q(user=user, field="case__handling_region"))
+        .select_related("case", "case__handling_center__region", "deadline", "requested_by")
+        .order_by("created_at", "pk")
+    )
+    supervised: dict[int, bool] = {}
+    for request in pending:
+        center = request.case.handling_center
+        if center.pk not in supervised:
+            supervised[center.pk] = center_supervisors(center).filter(pk=user.pk).exists()
+    return pending.filter(case__handling_center__in=[pk for pk, mine in supervised.items() if mine])
+
+
+def case_pending_extensions(case: Case) -> QuerySet[ExtensionRequest]:
+    return ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).select_related(
+        "requested_by", "deadline"
     )
 
 

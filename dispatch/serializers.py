@@ -11,9 +11,9 @@ from dispatch.choices import (
     TransferTarget,
     TriageColor,
 )
-from dispatch.models import CaseEvent, Deadline
-from dispatch.transitions import ReportBack
-from grid.models import Department
+from dispatch.models import CaseEvent, Deadline, ExtensionRequest
+from dispatch.transitions import EXTENSION_MAX_DAYS, ReportBack
+from grid.models import Center, Department
 from intake.models import Case
 
 
@@ -49,6 +49,29 @@ class ArbitrateSerializer(HandlerSerializer):
 
 class TransferSerializer(ReasonSerializer):
     to = serializers.ChoiceField(choices=TransferTarget.choices)
+
+
+class HandDownSerializer(ReasonSerializer):
+    # The code of a center strictly below the handling center (下沉交办).
+    to_center = serializers.SlugRelatedField(slug_field="code", queryset=Center.objects.all())
+
+
+class ExtensionRequestSerializer(ReasonSerializer):
+    """延期 of the close clock: more working days, or the working day it should end on; one of the two."""
+
+    extra_days = serializers.IntegerField(
+        required=False, help_text=f"working days to add, 1 to {EXTENSION_MAX_DAYS}"
+    )
+    new_due_date = serializers.DateField(
+        required=False, help_text=f"a working day at most {EXTENSION_MAX_DAYS} working days later"
+    )
+
+
+class ExtensionDecisionSerializer(VersionedSerializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    extension = serializers.IntegerField(
+        required=False, help_text="which pending request; by default the case's oldest"
+    )
 
 
 class ResolveSerializer(VersionedSerializer):
@@ -181,3 +204,25 @@ class ProgressSerializer(serializers.Serializer):
     stages = StageSerializer(many=True)
     center_name = serializers.CharField()
     center_phone = serializers.CharField()
+
+
+class ExtensionPendingSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number")
+    handling_center = serializers.CharField(source="case.handling_center.code")
+    kind = serializers.CharField(source="deadline.kind")
+    due_at = serializers.DateTimeField(source="deadline.due_at")
+    requested_by = serializers.CharField(source="requested_by.username")
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "case",
+            "handling_center",
+            "kind",
+            "due_at",
+            "extra_days",
+            "reason",
+            "requested_by",
+            "created_at",
+        ]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +15,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dispatch import selectors, tracking, transitions
 from dispatch.choices import CaseStatus
+from dispatch.deadlines import extended_due
 from dispatch.exceptions import DispatchError, InvalidTransition, TransitionForbidden
-from dispatch.forms import AssignForm, ReasonForm, TrackForm, TransferForm, TriageForm
+from dispatch.forms import (
+    AssignForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    HandDownForm,
+    ReasonForm,
+    TrackForm,
+    TransferForm,
+    TriageForm,
+)
 from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
-from dispatch.routing import center_above, route_propose
+from dispatch.routing import center_above, centers_below, route_propose
 from dispatch.services import notifications_mark_read
 from dispatch.triage import propose_color
 from intake.models import Case
@@ -104,6 +114,69 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "dispatch/escalate.html", {"case": case, "form": form, "higher": higher})
 
 
+@login_required
+@permission_required(DispatchPermission.ESCALATE, raise_exception=True)
+@require_POST
+def hand_down(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = HandDownForm(_posted(request, case), case=case)
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(request, lambda: transitions.case_hand_down(
+            case, actor=request.user, to_center=data["to_center"], reason=data["reason"],
+            expected_version=data["version"],
+        ), _("已下沉交办至%(center)s") % {"center": data["to_center"].name})  # fmt: skip
+    else:
+        messages.error(request, _("请选择下级综治中心并填写理由"))
+    return redirect("dispatch:case", number=number)
+
+
+@login_required
+@permission_required(DispatchPermission.HANDLE, raise_exception=True)
+@require_POST
+def request_extension(request: HttpRequest, number: str) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = ExtensionForm(_posted(request, case))
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(request, lambda: transitions.case_request_extension(
+            case, actor=request.user, reason=data["reason"], extra_days=data["extra_days"],
+            new_due_date=data["new_due_date"], expected_version=data["version"],
+        ), _("已申请延期，待督办人员审批"))  # fmt: skip
+    else:
+        messages.error(request, _("请填写延期理由，以及延长的工作日数或新的到期日期"))
+    return redirect("dispatch:case", number=number)
+
+
+@login_required
+@permission_required(DispatchPermission.REVIEW, raise_exception=True)
+def extensions(request: HttpRequest) -> HttpResponse:
+    """待审批延期: the requests this supervisor decides, with where approval would put each clock."""
+    pending = selectors.extension_pending_list(user=request.user)[:200]
+    rows = [{"request": r, "new_due": extended_due(r.deadline, r.extra_days)} for r in pending]
+    return render(request, "dispatch/extensions.html", {"rows": rows})
+
+
+@login_required
+@permission_required(DispatchPermission.REVIEW, raise_exception=True)
+@require_POST
+def decide_extension(request: HttpRequest, number: str, decision: str) -> HttpResponse:
+    if decision not in ("approve", "refuse"):
+        raise Http404
+    case = selectors.case_get_for_user(user=request.user, number=number)
+    form = ExtensionDecisionForm(_posted(request, case))
+    if form.is_valid():
+        data, approve = form.cleaned_data, decision == "approve"
+        done = _("已批准延期：%(number)s") if approve else _("已不予批准延期：%(number)s")
+        _run(request, lambda: transitions.case_decide_extension(
+            case, actor=request.user, approve=approve, note=data["note"], extension=data["extension"],
+            expected_version=data["version"],
+        ), done % {"number": number})  # fmt: skip
+    else:
+        messages.error(request, error_message(InvalidTransition("stale_version")))
+    return redirect("dispatch:extensions")
+
+
 # Steps taken from the case page with at most a reason: name → (transition, needs a reason, done message).
 SIMPLE_STEPS: dict[str, tuple[Callable, bool, object]] = {
     "sign": (transitions.case_sign, False, gettext_lazy("已签收")),
@@ -168,6 +241,13 @@ def case_timeline(request: HttpRequest, number: str) -> HttpResponse:
         "transfer_form": TransferForm(initial={"version": case.version}),
         "escalations": case.escalations.select_related("from_center", "to_center"),
         "available": _available_steps(case, request.user),
+        "extension_form": ExtensionForm(initial={"version": case.version}),
+        "max_extension_days": transitions.EXTENSION_MAX_DAYS,
+        "hand_down_form": HandDownForm(case=case, initial={"version": case.version}),
+        "pending_extensions": [
+            {"request": r, "new_due": extended_due(r.deadline, r.extra_days)}
+            for r in selectors.case_pending_extensions(case)
+        ],
     }
     return render(request, "dispatch/case.html", context)
 
@@ -206,6 +286,12 @@ def _available_steps(case: Case, user) -> set[str]:
         and not case.assignee_id
         and user.has_perm(DispatchPermission.HANDLE),
         "escalate": status in transitions.ESCALATABLE and user.has_perm(DispatchPermission.ESCALATE),
+        "hand_down": status in transitions.HAND_DOWN_SOURCES
+        and user.has_perm(DispatchPermission.ESCALATE)
+        and centers_below(case.handling_region).exists(),
+        "request_extension": status in transitions.ACTIVE
+        and user.has_perm(DispatchPermission.HANDLE)
+        and (mine or not case.assignee_id),
         "suspend": status in transitions.ACTIVE and user.has_perm(DispatchPermission.SUSPEND),
         "resume": status == S.SUSPENDED and user.has_perm(DispatchPermission.SUSPEND),
         "transfer": status in transitions.ACTIVE and user.has_perm(DispatchPermission.TRANSFER),
@@ -213,6 +299,14 @@ def _available_steps(case: Case, user) -> set[str]:
         "send_back": status == S.CLOSED and user.has_perm(DispatchPermission.REVIEW),
     }
     return {name for name, shown in offered.items() if shown}
+
+
+def _posted(request: HttpRequest, case: Case) -> QueryDict:
+    """The posted form; one without a version (not sent by this site's page) acts on the current version,
+    as `step` does, so the transition's guard answers it."""
+    data = request.POST.copy()
+    data.setdefault("version", str(case.version))
+    return data
 
 
 def _run(request: HttpRequest, action: Callable[[], Case], done: str) -> bool:

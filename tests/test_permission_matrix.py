@@ -29,6 +29,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.matrix_objects import World, world_build
+from tests.roles import NANLING
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +153,21 @@ MATRIX: dict[str, Probe] = {
     "dispatch_api:case-send-back": api({SUPERVISOR}, "POST", kwargs=CASE, body=REASON),
     "dispatch_api:case-reopen": api({SUPERVISOR}, "POST", kwargs=CASE, body=REASON),
     "dispatch_api:case-escalate": api(COUNTY_STEP, "POST", kwargs=CASE, body=REASON),
+    "dispatch_api:case-hand-down": api(
+        COUNTY_STEP, "POST", kwargs=CASE, body={**REASON, "to_center": NANLING}
+    ),
     "dispatch_api:case-transfer": api(
         {SUPERVISOR, CLERK}, "POST", kwargs=CASE, body={**REASON, "to": "court"}
     ),
     "dispatch_api:case-suspend": api(COUNTY_STEP, "POST", kwargs=CASE, body=REASON),
     "dispatch_api:case-resume": api(COUNTY_STEP, "POST", kwargs=CASE),
+    "dispatch_api:case-request-extension": api(
+        HANDLER, "POST", kwargs=CASE, body={**REASON, "extra_days": 2}
+    ),
+    # Deciding needs dispatch.review_case and the handling center's supervision (the county's supervisor).
+    "dispatch_api:case-approve-extension": api({SUPERVISOR}, "POST", kwargs=CASE),
+    "dispatch_api:case-refuse-extension": api({SUPERVISOR}, "POST", kwargs=CASE),
+    "dispatch_api:extensions-pending": api({SUPERVISOR}),
     "dispatch_api:case-events": api(CASE_READERS, kwargs=CASE),
     "dispatch_api:case-deadlines": api(CASE_READERS, kwargs=CASE),
     # dispatch pages
@@ -171,6 +182,10 @@ MATRIX: dict[str, Probe] = {
     "dispatch:assign": page({SUPERVISOR}, kwargs=CASE),
     "dispatch:escalate": page({SUPERVISOR, MEDIATOR}, kwargs=CASE),
     "dispatch:transfer": page({SUPERVISOR, CLERK}, "POST", kwargs=CASE, body={**REASON, "to": "court"}),
+    "dispatch:hand_down": page(COUNTY_STEP, "POST", kwargs=CASE, body={**REASON, "to_center": NANLING}),
+    "dispatch:request_extension": page(HANDLER, "POST", kwargs=CASE, body={**REASON, "extra_days": 2}),
+    "dispatch:extensions": page({SUPERVISOR}),
+    "dispatch:decide_extension": page({SUPERVISOR}, "POST", kwargs={**CASE, "decision": "refuse"}),
     # The steps without a form (sign, claim, resume) reach the transition's guard with an empty body.
     "dispatch:step": page(COUNTY_STEP, "POST", kwargs={**CASE, "name": "resume"}),
     # mediation API

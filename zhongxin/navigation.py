@@ -27,6 +27,7 @@ NAV_ITEMS = (
     NavItem(_("待认领"), "mediation:queue_unclaimed", frozenset({Role.MEDIATOR})),
     NavItem(_("分级交办"), "dispatch:triage_board", frozenset({Role.SUPERVISOR})),
     NavItem(_("超期清单"), "dispatch:overdue", frozenset({Role.SUPERVISOR})),
+    NavItem(_("待审批延期"), "dispatch:extensions", frozenset({Role.SUPERVISOR})),
     NavItem(_("督办看板"), "mediation:supervisor_board", frozenset({Role.SUPERVISOR})),
     NavItem(_("督办文书"), "mediation:notice_list", frozenset({Role.CLERK, Role.MEDIATOR, Role.SUPERVISOR})),
     NavItem(_("研判分析"), "analytics:dashboard", frozenset({Role.SUPERVISOR, Role.ADMIN})),

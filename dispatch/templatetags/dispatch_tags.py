@@ -15,6 +15,7 @@ from dispatch.choices import (
     TransferTarget,
     TriageColor,
 )
+from grid.models import Center
 
 register = template.Library()
 
@@ -59,6 +60,21 @@ def notification_label(value: str) -> str:
 @register.filter
 def transfer_label(value: str) -> str:
     return _label(TransferTarget, value)
+
+
+@register.filter
+def center_name(code: str) -> str:
+    """An event's payload names centers by code; the timeline shows the name (the code if it is gone)."""
+    return Center.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+@register.filter
+def iso_datetime(value: str) -> dt.datetime | None:
+    """A time stored in an event's payload as ISO text, for the `date` filter."""
+    try:
+        return dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @register.filter

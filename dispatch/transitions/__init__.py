@@ -7,7 +7,7 @@ CaseEvent, sets or cancels deadlines and queues notifications and timers on comm
 only writer of Case.status, color, handling_center/region, assignee and assigned_department.
 
 The table and `_transition` live in core; the steps in handling (where the case is), moves (escalation,
-transfer, suspension) and extensions. Import them from here.
+hand-down, transfer, suspension) and extensions. Import them from here.
 """
 
 from dispatch.transitions.core import (
@@ -16,6 +16,8 @@ from dispatch.transitions.core import (
     ESCALATABLE,
 )
 from dispatch.transitions.extensions import (
+    EXTENSION_MAX_DAYS,
+    case_decide_extension,
     case_request_extension,
     extension_decide,
 )
@@ -37,7 +39,9 @@ from dispatch.transitions.handling import (
 )
 from dispatch.transitions.moves import (
     ESCALATION_CANCELS,
+    HAND_DOWN_SOURCES,
     case_escalate,
+    case_hand_down,
     case_resume,
     case_suspend,
     case_transfer,
@@ -63,9 +67,13 @@ __all__ = [
     "case_reopen",
     "ESCALATION_CANCELS",
     "case_escalate",
+    "HAND_DOWN_SOURCES",
+    "case_hand_down",
     "case_transfer",
     "case_suspend",
     "case_resume",
     "case_request_extension",
     "extension_decide",
+    "case_decide_extension",
+    "EXTENSION_MAX_DAYS",
 ]

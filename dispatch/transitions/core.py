@@ -26,15 +26,16 @@ S = CaseStatus
 
 ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.REGISTERED: frozenset({S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-    S.TRIAGED: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
+    # Handed down (下沉交办), a case is triaged again, waiting in the lower center's assignment queue.
+    S.TRIAGED: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
     S.ASSIGNED: frozenset({S.IN_PROGRESS, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-    S.IN_PROGRESS: frozenset({S.RESOLVED, S.UNRESOLVED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
+    S.IN_PROGRESS: frozenset({S.RESOLVED, S.UNRESOLVED, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
     S.RESOLVED: frozenset({S.CLOSED}),
     S.UNRESOLVED: frozenset({S.CLOSED, S.ESCALATED}),
     S.CLOSED: frozenset({S.IN_PROGRESS, S.FOLLOWED_UP, S.REOPENED}),
     S.FOLLOWED_UP: frozenset({S.REOPENED}),
     # An escalated case is assigned (or escalated further) by the center that took it over.
-    S.ESCALATED: frozenset({S.ASSIGNED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
+    S.ESCALATED: frozenset({S.ASSIGNED, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
     S.TRANSFERRED: frozenset(),
     # Resuming returns to the state the case was suspended in.
     S.SUSPENDED: frozenset({S.REGISTERED, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED}),

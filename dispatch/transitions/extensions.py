@@ -1,6 +1,8 @@
 """Deadline extensions (延期): a request and a supervisor's decision, recorded as steps that keep the
 status."""
 
+import datetime as dt
+
 from django.utils import timezone
 
 from dispatch import deadlines, guards
@@ -19,23 +21,30 @@ from dispatch.transitions.core import (
     Actor,
     _transition,
 )
+from grid.calendar import is_workday, working_days_between
 from intake.models import Case
+
+# The most one extension may add (the policy's maximum, in working days on the official calendar).
+EXTENSION_MAX_DAYS = 30
 
 
 def case_request_extension(
     case: Case,
     *,
     actor: Actor,
-    extra_days: int,
     reason: str,
+    extra_days: int | None = None,
+    new_due_date: dt.date | None = None,
     kind: str = DeadlineKind.CLOSE,
     expected_version: int | None = None,
 ) -> Case:
-    """The responsible unit asks for `extra_days` more working days on a running clock (延期); nothing
-    moves until a supervisor decides."""
+    """The responsible unit asks for `extra_days` more working days on a running clock (延期), or names
+    the working day it should end on instead; nothing moves until a supervisor decides."""
     if not reason.strip():
         raise TransitionInputError("reason", "reason_required")
-    if not 1 <= extra_days <= 30:
+    if (extra_days is None) == (new_due_date is None):
+        raise TransitionInputError("extra_days", "extra_days_or_new_due_date")
+    if extra_days is not None and not 1 <= extra_days <= EXTENSION_MAX_DAYS:
         raise TransitionInputError("extra_days", "extra_days_out_of_range")
 
     def apply(locked: Case) -> list[str]:
@@ -43,12 +52,13 @@ def case_request_extension(
         deadline = Deadline.objects.filter(case=locked, kind=kind, state__in=OPEN_DEADLINE_STATES).first()
         if deadline is None:
             raise InvalidTransition("no_running_deadline")
+        days = extra_days if new_due_date is None else _days_until(deadline, new_due_date)
         if deadline.extensions.filter(state=ExtensionState.PENDING).exists():
             raise InvalidTransition("extension_pending")
         request = ExtensionRequest.objects.create(
-            deadline=deadline, case=locked, requested_by=actor, reason=reason, extra_days=extra_days
+            deadline=deadline, case=locked, requested_by=actor, reason=reason, extra_days=days
         )
-        payloads.update(extension=request.pk, kind=kind, extra_days=extra_days)
+        payloads.update(extension=request.pk, kind=kind, extra_days=days)
         return []
 
     def after(locked: Case, event: CaseEvent) -> None:
@@ -74,10 +84,30 @@ def case_request_extension(
     )
 
 
-def extension_decide(extension: ExtensionRequest, *, actor: Actor, approve: bool, reason: str = "") -> Case:
-    """A supervisor approves (the deadline moves by the requested working days) or refuses a request."""
+def _days_until(deadline: Deadline, new_due_date: dt.date) -> int:
+    """The working days that move the clock's due time onto `new_due_date` (same time of day)."""
+    overrides = deadlines.calendar_overrides()
+    if not is_workday(new_due_date, overrides):
+        raise TransitionInputError("new_due_date", "new_due_date_not_workday")
+    days = working_days_between(timezone.localtime(deadline.due_at).date(), new_due_date, overrides)
+    if not 1 <= days <= EXTENSION_MAX_DAYS:
+        raise TransitionInputError("new_due_date", "new_due_date_out_of_range")
+    return days
+
+
+def extension_decide(
+    extension: ExtensionRequest,
+    *,
+    actor: Actor,
+    approve: bool,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """A supervisor of the case's handling center approves (the deadline moves by the requested working
+    days) or refuses a request."""
 
     def apply(locked: Case) -> list[str]:
+        guards.require_center_supervisor(locked, actor)
         request = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
         if request.state != ExtensionState.PENDING:
             raise InvalidTransition("extension_decided")
@@ -111,4 +141,28 @@ def extension_decide(extension: ExtensionRequest, *, actor: Actor, approve: bool
         payload=payloads,
         apply=apply,
         after=after,
+        expected_version=expected_version,
+    )
+
+
+def case_decide_extension(
+    case: Case,
+    *,
+    actor: Actor,
+    approve: bool,
+    note: str = "",
+    extension: int | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """The decision on the case's pending request (the one named by id, else the oldest), for callers
+    that address the case: the API's approve-extension and refuse-extension."""
+    pending = ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).order_by("pk")
+    request = (pending.filter(pk=extension) if extension is not None else pending).first()
+    if request is None:
+        # Who may decide is answered before whether there is anything to decide (403 before 409).
+        guards.authorize(case, actor, DispatchPermission.REVIEW)
+        guards.require_center_supervisor(case, actor)
+        raise InvalidTransition("no_pending_extension")
+    return extension_decide(
+        request, actor=actor, approve=approve, reason=note, expected_version=expected_version
     )

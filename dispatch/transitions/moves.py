@@ -1,5 +1,5 @@
-"""Steps that move a case out of its center's hands or stop its clocks: escalation up the tier tree,
-transfer out of the dispute procedure, suspension and resumption."""
+"""Steps that move a case out of its center's hands or stop its clocks: escalation up the tier tree and
+hand-down below it, transfer out of the dispute procedure, suspension and resumption."""
 
 from django.db import transaction
 
@@ -14,7 +14,7 @@ from dispatch.choices import (
 from dispatch.exceptions import InvalidTransition, TransitionInputError
 from dispatch.models import CaseEvent, Escalation
 from dispatch.permissions import DispatchPermission
-from dispatch.routing import center_above
+from dispatch.routing import center_above, centers_below
 from dispatch.services import center_supervisors, notify_all
 from dispatch.transitions.core import (
     ACTIVE,
@@ -26,10 +26,25 @@ from dispatch.transitions.core import (
     _lock,
     _transition,
 )
+from grid.models import Center
 from intake.models import Case
 
 # Clocks of the tier below stop when the case goes up; the higher center gets its own closing clock.
+# Handing a case down stops and starts the same ones.
 ESCALATION_CANCELS = (DeadlineKind.RESPOND, DeadlineKind.CLASSIFY, DeadlineKind.CLOSE)
+
+# A case is handed down once triaged or escalated, whether or not a unit has it yet.
+HAND_DOWN_SOURCES = frozenset({S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED})
+
+
+def _move_to_center(locked: Case, center: Center, payloads: dict) -> list[str]:
+    """Puts the case in `center`'s queue (escalation and hand-down): the old center's clocks stop, the
+    new center starts its own close clock under its tier's policy, and nobody is responsible yet."""
+    payloads.update(from_center=locked.handling_center.code, to_center=center.code)
+    deadlines.deadlines_cancel(locked, ESCALATION_CANCELS)
+    locked.handling_center, locked.handling_region = center, center.region
+    deadlines.deadline_start(locked, DeadlineKind.CLOSE)
+    return ["handling_center", "handling_region", *_hand_to(locked, None, None)]
 
 
 def case_escalate(
@@ -52,11 +67,8 @@ def case_escalate(
         if higher is None:
             raise InvalidTransition("no_higher_center")
         moved.update(from_center=locked.handling_center, from_region=locked.handling_region)
-        payloads.update(from_center=locked.handling_center.code, to_center=higher.code, automatic=automatic)
-        deadlines.deadlines_cancel(locked, ESCALATION_CANCELS)
-        locked.handling_center, locked.handling_region = higher, higher.region
-        deadlines.deadline_start(locked, DeadlineKind.CLOSE)
-        return ["handling_center", "handling_region", *_hand_to(locked, None, None)]
+        payloads["automatic"] = automatic
+        return _move_to_center(locked, higher, payloads)
 
     def after(locked: Case, event: CaseEvent) -> None:
         Escalation.objects.create(
@@ -87,6 +99,39 @@ def case_escalate(
         after=after,
         expected_version=expected_version,
         sources=ESCALATABLE,
+    )
+
+
+def case_hand_down(
+    case: Case, *, actor: Actor, to_center: Center, reason: str, expected_version: int | None = None
+) -> Case:
+    """Triaged, assigned, in progress or escalated → triaged at a center strictly below the handling one
+    (下沉交办), escalation's mirror: the case keeps its number and history, the lower center assigns it
+    with its own close clock, and its supervisors are told. Needs the right to escalate."""
+    if not reason.strip():
+        raise TransitionInputError("reason", "reason_required")
+
+    def apply(locked: Case) -> list[str]:
+        if not centers_below(locked.handling_region).filter(pk=to_center.pk).exists():
+            raise TransitionInputError("to_center", "center_not_below")
+        return _move_to_center(locked, to_center, payloads)
+
+    def after(locked: Case, event: CaseEvent) -> None:
+        notify_all(center_supervisors(locked.handling_center), NotificationKind.HANDED_DOWN_IN, case=locked)
+
+    payloads: dict = {}
+    return _transition(
+        case,
+        S.TRIAGED,
+        actor=actor,
+        event_type=EventType.HANDED_DOWN,
+        permission=DispatchPermission.ESCALATE,
+        reason=reason,
+        payload=payloads,
+        apply=apply,
+        after=after,
+        expected_version=expected_version,
+        sources=HAND_DOWN_SOURCES,
     )
 
 

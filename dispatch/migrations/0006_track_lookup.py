@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0004_notification_kinds_for_mediation'),
+        ('dispatch', '0005_handed_down_kinds'),
     ]
 
     operations = [
