@@ -721,8 +721,19 @@ def cases_with_english_data(clerk, mediator, center, time_machine):
     return registered, case_claim(handled, actor=mediator)
 
 
+@pytest.fixture
+def assigned_case(cases_with_english_data, clerk, supervisor, org):
+    """A case with a timeline: registered, triaged as proposed and assigned to the 南关区 department."""
+    from dispatch.transitions import case_assign, case_triage
+    from dispatch.triage import propose_color
+
+    registered, _handled = cases_with_english_data
+    case = case_triage(registered, actor=supervisor, color=propose_color(registered)[0])
+    return case_assign(case, actor=supervisor, department=org["department"])
+
+
 def test_main_pages_in_english_show_no_chinese_outside_data(
-    client, clerk, grid_worker, mediator, supervisor, cases_with_english_data
+    client, clerk, grid_worker, mediator, supervisor, cases_with_english_data, assigned_case
 ):
     registered, handled = cases_with_english_data
     pages = {
@@ -733,9 +744,18 @@ def test_main_pages_in_english_show_no_chinese_outside_data(
             f"/intake/cases/{registered.number}/",
             f"/intake/cases/{registered.number}/receipt/",
             f"/dispatch/cases/{registered.number}/",
+            "/dispatch/inbox/",
         ],
         grid_worker: ["/intake/grid/report/"],
-        supervisor: ["/dispatch/triage/", "/dispatch/overdue/", "/mediation/board/", "/analytics/"],
+        supervisor: [
+            "/dispatch/triage/",
+            "/dispatch/overdue/",
+            f"/dispatch/cases/{assigned_case.number}/",
+            "/mediation/board/",
+            "/mediation/notices/",
+            "/analytics/",
+            "/analytics/report/",
+        ],
         mediator: ["/mediation/mine/", f"/mediation/cases/{handled.number}/"],
     }
     data = chinese_data()
