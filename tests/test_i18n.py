@@ -784,3 +784,27 @@ def test_scripts_hold_no_user_facing_chinese():
         if HAN.search(line.split("//")[0])
     ]
     assert found == []
+
+
+FULL_WIDTH_PUNCTUATION = re.compile(r"[\u3001-\u303f\uff00-\uffef]")
+
+
+def test_the_receipt_and_todays_list_in_english_use_english_punctuation(
+    client, clerk, cases_with_english_data
+):
+    registered, _handled = cases_with_english_data
+    client.force_login(clerk)
+    switch_to_english(client)
+    data = chinese_data()
+
+    found = {}
+    for path in (f"/intake/cases/{registered.number}/receipt/", "/intake/today/"):
+        html = page(client, path)
+        for text in data:
+            html = html.replace(text, " ")
+        found[path] = [
+            html[max(0, m.start() - 30) : m.end() + 10] for m in FULL_WIDTH_PUNCTUATION.finditer(html)
+        ]
+
+    assert found == {path: [] for path in found}
+    assert "No.: <strong>" in page(client, f"/intake/cases/{registered.number}/receipt/")
