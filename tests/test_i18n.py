@@ -712,6 +712,7 @@ def cases_with_english_data(clerk, mediator, center, time_machine):
         center=center,
         summary="Water leak",
         description="Water from the flat upstairs",
+        amount="8600",
         parties=[
             {"kind": "person", "name": "Zhang Wei", "phone": "13812345678", "role": "applicant"},
             {"kind": "person", "name": "Li Qiang", "phone": "13998765432", "role": "respondent"},
