@@ -809,3 +809,41 @@ def test_the_receipt_and_todays_list_in_english_use_english_punctuation(
 
     assert found == {path: [] for path in found}
     assert "No.: <strong>" in page(client, f"/intake/cases/{registered.number}/receipt/")
+
+
+def chinese_outside_translation(source: str) -> list[str]:
+    """Chinese in a template's text or variables that no {% translate %} / {% blocktranslate %} covers."""
+    from django.template.base import Lexer, TokenType
+
+    found, translating = [], False
+    for token in Lexer(source).tokenize():
+        words = token.split_contents() if token.token_type == TokenType.BLOCK else []
+        if words[:1] in (["blocktranslate"], ["blocktrans"]):
+            translating = True
+        elif words[:1] in (["endblocktranslate"], ["endblocktrans"]):
+            translating = False
+        elif token.token_type == TokenType.TEXT and not translating:
+            text = token.contents.replace('<span class="brand-mark">综</span>', "")  # the logo
+            found += [f"{token.lineno}: {line.strip()}" for line in text.splitlines() if HAN.search(line)]
+        elif token.token_type == TokenType.VAR and HAN.search(re.sub(r'_\("[^"]*"\)', "", token.contents)):
+            found.append(f"{token.lineno}: {{{{ {token.contents} }}}}")
+    return found
+
+
+def test_chinese_in_templates_is_found_outside_translation_only():
+    source = (
+        '{% load i18n %}<h1>{% translate "受理" %}</h1>'
+        "<p>{% blocktranslate %}共 {{ n }} 件{% endblocktranslate %}</p>\n"
+        '<p>{{ day|date:_("Y年n月j日") }} 元</p>\n{{ day|date:"Y年" }}'
+    )
+
+    assert [line.split(":")[0] for line in chinese_outside_translation(source)] == ["2", "3"]
+
+
+def test_templates_hold_no_chinese_outside_translation():
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for line in chinese_outside_translation(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
