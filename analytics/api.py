@@ -1,5 +1,6 @@
 """Read-only analytics API: figures for a region inside the caller's jurisdiction and a period."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -36,7 +37,7 @@ class AnalyticsAPIView(APIView):
         the caller's jurisdiction a 404."""
         code = request.query_params.get("region", "")
         if code and not (len(code) == 12 and code.isdigit()):
-            raise ValidationError({"region": ["须为12位区划代码 / must be a 12-digit region code"]})
+            raise ValidationError({"region": [_("须为12位区划代码")]})
         try:
             period = (
                 period_parse(request.query_params["period"]) if "period" in request.query_params else None
@@ -108,7 +109,7 @@ class TrendAPI(AnalyticsAPIView):
         region, period = self.scope(request)
         months = request.query_params.get("months", "24")
         if not months.isdigit() or not 12 <= int(months) <= 24:
-            raise ValidationError({"months": ["须为12至24之间的整数 / must be an integer from 12 to 24"]})
+            raise ValidationError({"months": [_("须为12至24之间的整数")]})
         return self.respond(
             region, period, trend=selectors.trend_get(region=region, period=period, months=int(months))
         )

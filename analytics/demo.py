@@ -3,6 +3,8 @@ rebuilt from the demo cases the other apps registered."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from analytics.choices import WarningColor, WarningMetric, WarningScope
 from analytics.models import CaseCount, WarningThreshold
 from analytics.rollup import facts_overdue_mark, rollups_rebuild
@@ -29,7 +31,7 @@ def load_demo() -> str:
     the same cases to the same numbers (the other demos load theirs with the rollup deferred)."""
     created = 0
     for scope, metric, color, threshold in DEMO_THRESHOLDS:
-        _, was_created = WarningThreshold.objects.get_or_create(
+        _threshold, was_created = WarningThreshold.objects.get_or_create(
             scope=scope, metric=metric, color=color, defaults={"threshold": Decimal(threshold)}
         )
         created += was_created
@@ -40,7 +42,10 @@ def load_demo() -> str:
             "n", flat=True
         )
     )
-    return (
-        f"研判分析：预警阈值新增 {created} 条，统计汇总 {rows} 行（各省合计受理 {counted} 件）"
-        " / analytics: thresholds and rollup rebuilt"
-    )
+    return _(
+        "研判分析：预警阈值新增 %(thresholds)s 条，统计汇总 %(rows)s 行（各省合计受理 %(received)s 件）"
+    ) % {
+        "thresholds": created,
+        "rows": rows,
+        "received": counted,
+    }

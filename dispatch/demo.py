@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dispatch import transitions
 from dispatch.choices import (
@@ -62,14 +63,15 @@ STAGES = ["registered", "registered", "registered", "triaged", "assigned", "in_p
 def load_demo() -> str:
     _configure()
     if not Case.objects.exists():
-        return "dispatch: 暂无案件（先运行受理演示数据）/ no cases yet: load the intake demo first"
+        return _("dispatch: 暂无案件（先运行受理演示数据）")
     cases = list(Case.objects.filter(version=0, status=CaseStatus.REGISTERED).order_by("number"))
     moved = sum(_progress(case) for case in cases if _stage(case) != "registered")
     swept = deadlines_sweep()
-    return (
-        f"dispatch: 推进 {moved} 件案件，超期 {swept.breached} 项，预警 {swept.warned} 项"
-        f" / {moved} cases moved, {swept.breached} deadlines breached"
-    )
+    return _("dispatch: 推进 %(moved)s 件案件，超期 %(breached)s 项，预警 %(warned)s 项") % {
+        "moved": moved,
+        "breached": swept.breached,
+        "warned": swept.warned,
+    }
 
 
 def _configure() -> None:
@@ -120,7 +122,7 @@ def _advance(case: Case) -> bool:
                 reason="矛盾复杂，村（社区）、乡镇两级化解未果，提请上级综治中心提级办理",
             )
             return True
-        color, _ = propose_color(case)
+        color, _rule = propose_color(case)
         case = transitions.case_triage(case, actor=supervisor, color=color)
         if stage == "triaged":
             return True

@@ -1,6 +1,7 @@
 """Read-only API over the tier tree, scoped to the caller's jurisdiction by the selectors."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -46,7 +47,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _region(self, code: str) -> Region:
         if not (len(code) == 12 and code.isdigit()):
-            raise ValidationError({"parent": ["须为12位区划代码 / must be a 12-digit region code"]})
+            raise ValidationError({"parent": [_("须为12位区划代码")]})
         region = selectors.region_list_for_user(user=self.request.user).filter(code=code).first()
         if region is None:
             raise Http404

@@ -8,7 +8,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from grid.region_import import RegionImportError
+from django.utils.translation import gettext as _
+
+from grid.region_import import RegionImportError, line_problem
 
 REQUIRED_COLUMNS = ("code",)
 # Column widths of grid.models.Center.
@@ -34,7 +36,7 @@ def read_center_rows(path: Path) -> list[CenterRow]:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            raise CenterImportError([f"文件缺少列 / missing columns: {', '.join(missing)}"])
+            raise CenterImportError([_("文件缺少列：%(columns)s") % {"columns": ", ".join(missing)}])
         rows = [
             CenterRow(
                 line=line, **{field: (record.get(field) or "").strip() for field in ("code", *MAX_LENGTHS)}
@@ -52,16 +54,12 @@ def read_center_rows(path: Path) -> list[CenterRow]:
     return rows
 
 
-def line_problem(row: CenterRow, problem: str) -> str:
-    return f"第 {row.line} 行 / line {row.line} ({row.code or '空代码'}): {problem}"
-
-
 def _row_problem(row: CenterRow, seen: set[str]) -> str:
     if len(row.code) != 12 or not row.code.isdigit():
-        return "代码须为12位数字 / code must be 12 digits"
+        return _("代码须为12位数字")
     if row.code in seen:
-        return "代码重复 / duplicate code"
+        return _("代码重复")
     for field, limit in MAX_LENGTHS.items():
         if len(getattr(row, field)) > limit:
-            return f"{field} 超过 {limit} 个字符 / {field} is longer than {limit} characters"
+            return _("%(field)s 超过 %(limit)s 个字符") % {"field": field, "limit": limit}
     return ""

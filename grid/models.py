@@ -186,4 +186,4 @@ class CalendarOverride(models.Model):
         ordering = ["day"]
 
     def __str__(self) -> str:
-        return f"{self.day} {'上班' if self.is_workday else '休息'}"
+        return f"{self.day} {_('上班') if self.is_workday else _('休息')}"

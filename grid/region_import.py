@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 # How many leading digits of the 12-digit code are significant at each level; the rest are zeros.
 SIGNIFICANT_DIGITS = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
@@ -57,7 +59,7 @@ def parse_rows(handle: io.TextIOBase | Iterable[str]) -> Iterator[RegionRow]:
     reader = csv.DictReader(handle)
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise RegionImportError([f"文件缺少列 / missing columns: {', '.join(missing)}"])
+        raise RegionImportError([_("文件缺少列：%(columns)s") % {"columns": ", ".join(missing)}])
     for line, record in enumerate(reader, start=2):
         level = record["level"].strip()
         yield RegionRow(
@@ -92,6 +94,15 @@ def select_rows(rows: Iterable[RegionRow], *, provinces: list[str], within: list
     return [row for row in rows if row.code in keep]
 
 
+def line_problem(row: RegionRow, problem: str) -> str:
+    """A problem of one file row, named by its line and code (a CenterRow has the same two fields)."""
+    return _("第 %(line)s 行（%(code)s）：%(problem)s") % {
+        "line": row.line,
+        "code": row.code or _("空代码"),
+        "problem": problem,
+    }
+
+
 def validate_rows(rows: list[RegionRow], *, known_levels: dict[str, int]) -> dict[str, TreeNode]:
     """Checks every row; `known_levels` are regions already in the database (code -> level)."""
     problems: list[str] = []
@@ -99,7 +110,7 @@ def validate_rows(rows: list[RegionRow], *, known_levels: dict[str, int]) -> dic
     for row in rows:
         problem = _row_problem(row, nodes, known_levels)
         if problem:
-            problems.append(f"第 {row.line} 行 / line {row.line} ({row.code or '空代码'}): {problem}")
+            problems.append(line_problem(row, problem))
             continue
         nodes[row.code] = TreeNode(code=row.code, name=row.name, level=row.level, parent_code=row.parent_code)
     if problems:
@@ -109,26 +120,29 @@ def validate_rows(rows: list[RegionRow], *, known_levels: dict[str, int]) -> dic
 
 def _row_problem(row: RegionRow, seen: dict[str, TreeNode], known_levels: dict[str, int]) -> str:
     if len(row.code) != 12 or not row.code.isdigit():
-        return "代码须为12位数字 / code must be 12 digits"
+        return _("代码须为12位数字")
     if row.level not in SIGNIFICANT_DIGITS:
-        return f"层级须为1–5 / level must be 1–5, got {row.level}"
+        return _("层级须为1–5，实为 %(level)s") % {"level": row.level}
     if set(row.code[SIGNIFICANT_DIGITS[row.level] :]) - {"0"}:
-        return f"代码与层级{row.level}不符 / code does not match level {row.level}"
+        return _("代码与层级%(level)s不符") % {"level": row.level}
     if not row.name:
-        return "名称为空 / empty name"
+        return _("名称为空")
     if row.code in seen:
-        return "代码重复 / duplicate code"
+        return _("代码重复")
     if row.level == 1:
-        return "省级不应有上级 / a province has no parent" if row.parent_code else ""
+        return _("省级不应有上级") if row.parent_code else ""
     parent_level = (
         seen[row.parent_code].level if row.parent_code in seen else known_levels.get(row.parent_code)
     )
     if parent_level is None:
-        return f"上级 {row.parent_code or '（空）'} 不存在 / unknown parent"
+        return _("上级 %(code)s 不存在") % {"code": row.parent_code or _("（空）")}
     if parent_level >= row.level:
-        return f"上级层级{parent_level}不高于本级 / parent level {parent_level} is not above {row.level}"
+        return _("上级层级%(parent_level)s不高于本级%(level)s") % {
+            "parent_level": parent_level,
+            "level": row.level,
+        }
     if not row.code.startswith(row.parent_code[: SIGNIFICANT_DIGITS[parent_level]]):
-        return "代码不在上级之下 / code is not under its parent's prefix"
+        return _("代码不在上级之下")
     return ""
 
 

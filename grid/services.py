@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +11,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
-from grid.center_import import CenterImportError, CenterRow, line_problem
+from grid.center_import import CenterImportError, CenterRow
 from grid.choices import Role
 from grid.models import Center, Department, GridCell, Region, StaffProfile, Window
-from grid.region_import import TreeNode, layout_tree, read_rows, select_rows, validate_rows
+from grid.region_import import TreeNode, layout_tree, line_problem, read_rows, select_rows, validate_rows
 from grid.roles import role_permission_codes
 
 TREE_FIELDS = ("name", "level", "parent_id", "tree_id", "lft", "rght", "depth")
@@ -30,7 +32,19 @@ class LoadCounts:
     unchanged: int
 
     def summary(self) -> str:
-        return f"新增 created {self.created}, 更新 updated {self.updated}, 未变 unchanged {self.unchanged}"
+        return gettext("新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+def load_report(counts: LoadCounts, started: float) -> str:
+    """What a load command prints: its counts and how long it took since `started` (perf_counter)."""
+    return gettext("%(summary)s，用时 %(seconds)s 秒") % {
+        "summary": counts.summary(),
+        "seconds": f"{time.perf_counter() - started:.1f}",
+    }
 
 
 def regions_import(*, path: Path, provinces: list[str] = (), within: list[str] = ()) -> LoadCounts:
@@ -128,16 +142,16 @@ def _regions_to_open(within: str, levels: set[int], rows: list[CenterRow]) -> li
     problems: list[str] = []
     root = Region.objects.filter(code=within).first() if within else None
     if within and root is None:
-        problems.append(f"--within {within}: 区划代码不存在 / unknown region code")
+        problems.append(gettext("--within %(code)s：区划代码不存在") % {"code": within})
     if levels and not within:
-        problems.append("--levels 需要 --within / --levels needs --within")
+        problems.append(gettext("--levels 需要 --within"))
     known = {region.code: region for region in Region.objects.filter(code__in=[row.code for row in rows])}
     for row in rows:
         region = known.get(row.code)
         if region is None:
-            problems.append(line_problem(row, "区划代码不存在 / unknown region code"))
+            problems.append(line_problem(row, gettext("区划代码不存在")))
         elif root is not None and not root.is_ancestor_of(region, include_self=True):
-            problems.append(line_problem(row, f"不在 {within} 之内 / not within {within}"))
+            problems.append(line_problem(row, gettext("不在 %(code)s 之内") % {"code": within}))
     if problems:
         raise CenterImportError(problems)
     picked = list(known.values())
@@ -218,26 +232,27 @@ def staff_create(*, spec: StaffSpec) -> AbstractUser:
 def _resolve_staff_spec(spec: StaffSpec):
     errors: dict[str, str] = {}
     if not spec.username:
-        errors["username"] = "用户名不能为空 / username is required"
+        errors["username"] = gettext("用户名不能为空")
     region = Region.objects.filter(code=spec.region_code).first()
     if region is None:
-        errors["region"] = f"区划代码 {spec.region_code} 不存在 / unknown region code"
+        errors["region"] = gettext("区划代码 %(code)s 不存在") % {"code": spec.region_code}
     bad_roles = [r for r in spec.roles if r not in Role.values]
     if bad_roles or not spec.roles:
-        errors["roles"] = (
-            f"角色无效 / invalid roles: {', '.join(bad_roles) or '（空）'}; 可选 {', '.join(Role.values)}"
-        )
+        errors["roles"] = gettext("角色无效：%(roles)s；可选 %(allowed)s") % {
+            "roles": ", ".join(bad_roles) or gettext("（空）"),
+            "allowed": ", ".join(Role.values),
+        }
     if spec.center_code:
         center = Center.objects.filter(code=spec.center_code).first()
         if center is None:
-            errors["center"] = f"中心 {spec.center_code} 不存在 / unknown center"
+            errors["center"] = gettext("中心 %(code)s 不存在") % {"code": spec.center_code}
     else:  # staff work at their own region's center when it has one
         center = Center.objects.filter(region=region).first() if region else None
-    department = _lookup(Department, center, spec.department, errors, "department", "部门")
-    window = _lookup(Window, center, spec.window, errors, "window", "窗口")
+    department = _lookup(Department, center, spec.department, errors, "department", gettext("部门"))
+    window = _lookup(Window, center, spec.window, errors, "window", gettext("窗口"))
     grid_cell = GridCell.objects.filter(code=spec.grid_cell_code).first() if spec.grid_cell_code else None
     if spec.grid_cell_code and grid_cell is None:
-        errors["grid_cell"] = f"网格 {spec.grid_cell_code} 不存在 / unknown grid cell"
+        errors["grid_cell"] = gettext("网格 %(code)s 不存在") % {"code": spec.grid_cell_code}
     if errors:
         raise ValidationError(errors)
     groups = list(Group.objects.filter(name__in=spec.roles))
@@ -249,7 +264,7 @@ def _lookup(model, center: Center | None, name: str, errors: dict[str, str], fie
         return None
     found = model.objects.filter(center=center, name=name).first() if center else None
     if found is None:
-        errors[field] = f"{label}“{name}”不在所选中心 / unknown {field} at that center"
+        errors[field] = gettext("%(label)s“%(name)s”不在所选中心") % {"label": label, "name": name}
     return found
 
 
@@ -288,8 +303,11 @@ def staff_import(*, filename: str, content: bytes) -> int:
             _resolve_staff_spec(spec)
         except ValidationError as error:
             problems.append(
-                f"第 {line} 行 / line {line}: "
-                + "; ".join(m for ms in error.message_dict.values() for m in ms)
+                gettext("第 %(line)s 行：%(problems)s")
+                % {
+                    "line": line,
+                    "problems": gettext("；").join(m for ms in error.message_dict.values() for m in ms),
+                }
             )
         specs.append(spec)
     if problems:
@@ -309,9 +327,7 @@ def _staff_records(filename: str, content: bytes) -> list[tuple[int, dict[str, s
     else:
         rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     if not rows or "username" not in rows[0]:
-        raise ValidationError(
-            [f"首行须为列名 / the first row must name the columns: {', '.join(STAFF_COLUMNS)}"]
-        )
+        raise ValidationError([gettext("首行须为列名：%(columns)s") % {"columns": ", ".join(STAFF_COLUMNS)}])
     header = [h.strip() for h in rows[0]]
     return [
         (line, dict(zip(header, row, strict=False))) for line, row in enumerate(rows[1:], start=2) if any(row)

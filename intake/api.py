@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -36,14 +38,14 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
 
 
 class CanRegister(BasePermission):
-    message = "登记案件需要窗口受理员或网格员角色 / registering needs intake.add_case"
+    message = gettext_lazy("登记案件需要窗口受理员或网格员角色")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.has_perm(IntakePermission.ADD_CASE))
 
 
 class CanViewCases(BasePermission):
-    message = "查看案件需要相应权限 / reading cases needs intake.view_case"
+    message = gettext_lazy("查看案件需要相应权限")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.has_perm(IntakePermission.VIEW_CASE))
@@ -184,9 +186,7 @@ class CaseViewSet(
         """Registers a matter at the caller's center; answers 201 with the case and its `number`."""
         key = request.headers.get(IDEMPOTENCY_HEADER, "")
         if key and not _KEY.match(key):
-            raise ValidationError(
-                {IDEMPOTENCY_HEADER: ["须为1–100个可打印ASCII字符 / 1-100 printable ASCII characters"]}
-            )
+            raise ValidationError({IDEMPOTENCY_HEADER: [_("须为1–100个可打印ASCII字符")]})
         serializer = CaseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

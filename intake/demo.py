@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grid.models import Region
 from intake.categories import categories_seed
@@ -237,11 +238,11 @@ def load_demo(count: int = DEMO_CASES) -> str:
     """Registers up to `count` demo cases (none that already exist); returns a one-line report."""
     categories_seed()
     if IdempotencyRecord.objects.filter(key__startswith=KEY_PREFIX).count() >= count:
-        return f"intake: {count} 件演示案件已存在 / demo cases already present"
+        return _("intake: %(count)s 件演示案件已存在") % {"count": count}
     rng = random.Random(2026)
     desks = _available_desks()
     if not desks:
-        return "intake: 未找到演示窗口人员，跳过 / no demo staff, skipped"
+        return _("intake: 未找到演示窗口人员，跳过")
     people = _residents(rng, 420)
     now = timezone.now()
     plans = sorted((_plan(rng, i, desks, people, now) for i in range(count)), key=lambda p: p["received_at"])

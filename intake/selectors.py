@@ -11,6 +11,7 @@ from django.db.models import BigIntegerField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermission
 
 from grid.models import Center, Region
@@ -163,9 +164,9 @@ def duplicate_candidates(
 
 
 DUPLICATE_REASON_LABELS = {
-    "same_id_number": "身份证号相同",
-    "same_phone": "联系电话相同",
-    "same_region_and_category": "30日内同地同类",
+    "same_id_number": _("身份证号相同"),
+    "same_phone": _("联系电话相同"),
+    "same_region_and_category": _("30日内同地同类"),
 }
 
 

@@ -19,6 +19,7 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from grid.models import Center, GridCell, Region, Window
@@ -128,10 +129,10 @@ def case_register(
     errors = _Errors()
     received_at = received_at or timezone.now()
     values = {
-        "channel": _choice(errors, "channel", channel, Channel, "来源渠道"),
-        "matter_type": _choice(errors, "matter_type", matter_type, MatterType, "事项性质"),
-        "summary": _required_text(errors, "summary", summary, SUMMARY_MAX, "事项摘要"),
-        "description": _required_text(errors, "description", description, DESCRIPTION_MAX, "详细情况"),
+        "channel": _choice(errors, "channel", channel, Channel, _("来源渠道")),
+        "matter_type": _choice(errors, "matter_type", matter_type, MatterType, _("事项性质")),
+        "summary": _required_text(errors, "summary", summary, SUMMARY_MAX, _("事项摘要")),
+        "description": _required_text(errors, "description", description, DESCRIPTION_MAX, _("详细情况")),
         "amount": _amount(errors, amount),
         "involved_people": _involved_people(errors, involved_people),
         "received_at": _received_at(errors, received_at),
@@ -198,11 +199,7 @@ def _idempotent_replay(actor: AbstractBaseUser, key: str, fingerprint: str) -> C
         return None
     if fingerprint and record.fingerprint and record.fingerprint != fingerprint:
         raise ValidationError(
-            {
-                "idempotency_key": [
-                    "该 Idempotency-Key 已用于另一份不同的登记内容，请换用新键 / key reused with another body"
-                ]
-            },
+            {"idempotency_key": [_("该 Idempotency-Key 已用于另一份不同的登记内容，请换用新键")]},
             code="idempotency_key_reused",
         )
     return record.case
@@ -233,16 +230,16 @@ def case_add_repeat_visit(
     if not actor.has_perm(IntakePermission.ADD_REPEAT_VISIT):
         raise PermissionDenied("recording repeat visits needs intake.add_repeatvisit")
     errors = _Errors()
-    channel = _choice(errors, "channel", channel, Channel, "来源渠道")
+    channel = _choice(errors, "channel", channel, Channel, _("来源渠道"))
     note = _text(note)
     if len(note) > NOTE_MAX:
-        errors.add("note", f"来访情况不能超过{NOTE_MAX}字 / note too long")
+        errors.add("note", _("来访情况不能超过%(limit)s字") % {"limit": NOTE_MAX})
     if "\x00" in note:
-        errors.add("note", "来访情况含有不允许的控制字符 / control characters are not allowed")
+        errors.add("note", _("来访情况含有不允许的控制字符"))
     if not case_list_for_user(user=actor).filter(pk=case.pk).exists():
-        errors.add("case", "该案件不在您的辖区内 / the case is outside your jurisdiction")
+        errors.add("case", _("该案件不在您的辖区内"))
     elif case.status in FINISHED_STATUSES:
-        errors.add("case", "该案件已办结，请作为新事项登记 / the case is closed: register a new matter")
+        errors.add("case", _("该案件已办结，请作为新事项登记"))
     if errors:
         raise ValidationError(dict(errors))
     with transaction.atomic():
@@ -271,19 +268,29 @@ def category_set_active(*, categories: Iterable[Category], active: bool) -> int:
 def _choice(errors: _Errors, field: str, value, choices, label: str) -> str:
     value = _text(value)
     if value not in choices.values:
-        allowed = "、".join(f"{v}（{lbl}）" for v, lbl in choices.choices)
-        errors.add(field, f"{label}无效：“{value or '（空）'}”，可选 {allowed} / invalid {field}")
+        allowed = _("、").join(
+            _("%(value)s（%(label)s）") % {"value": v, "label": lbl} for v, lbl in choices.choices
+        )
+        errors.add(
+            field,
+            _("%(label)s无效：“%(value)s”，可选 %(allowed)s")
+            % {"label": label, "value": value or _("（空）"), "allowed": allowed},
+        )
     return value
 
 
 def _required_text(errors: _Errors, field: str, value, limit: int, label: str) -> str:
     value = _text(value)
     if not value:
-        errors.add(field, f"请填写{label} / {field} is required")
+        errors.add(field, _("请填写%(label)s") % {"label": label})
     elif len(value) > limit:
-        errors.add(field, f"{label}不能超过{limit}字（现有{len(value)}字） / {field} is too long")
+        errors.add(
+            field,
+            _("%(label)s不能超过%(limit)s字（现有%(length)s字）")
+            % {"label": label, "limit": limit, "length": len(value)},
+        )
     if "\x00" in value:
-        errors.add(field, f"{label}含有不允许的控制字符 / control characters are not allowed")
+        errors.add(field, _("%(label)s含有不允许的控制字符") % {"label": label})
     return value
 
 
@@ -293,10 +300,10 @@ def _amount(errors: _Errors, value) -> Decimal | None:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        errors.add("amount", "涉及金额须为数字 / amount must be a number")
+        errors.add("amount", _("涉及金额须为数字"))
         return None
     if amount < 0 or amount >= Decimal("1e12"):
-        errors.add("amount", "涉及金额须在0到1万亿元之间 / amount out of range")
+        errors.add("amount", _("涉及金额须在0到1万亿元之间"))
     return amount
 
 
@@ -304,35 +311,35 @@ def _involved_people(errors: _Errors, value) -> int:
     try:
         count = int(value)
     except (TypeError, ValueError):
-        errors.add("involved_people", "涉及人数须为整数 / involved_people must be an integer")
+        errors.add("involved_people", _("涉及人数须为整数"))
         return 1
     if not 1 <= count <= 1_000_000:
-        errors.add("involved_people", "涉及人数须至少为1 / involved_people must be at least 1")
+        errors.add("involved_people", _("涉及人数须至少为1"))
     return count
 
 
 def _received_at(errors: _Errors, value: dt.datetime) -> dt.datetime:
     if not isinstance(value, dt.datetime) or timezone.is_naive(value):
-        errors.add("received_at", "受理时间须为带时区的日期时间 / received_at must be an aware datetime")
+        errors.add("received_at", _("受理时间须为带时区的日期时间"))
         return timezone.now()
     if value > timezone.now() + FUTURE_TOLERANCE:
-        errors.add("received_at", "受理时间不能晚于当前时间 / received_at is in the future")
+        errors.add("received_at", _("受理时间不能晚于当前时间"))
     return value
 
 
 def _center(errors: _Errors, actor: AbstractBaseUser, center: Center | None) -> Center | None:
     if center is None:
-        errors.add("center", "您的账号未关联综治中心，无法登记 / your account has no center")
+        errors.add("center", _("您的账号未关联综治中心，无法登记"))
         return None
     own = intake_center_for_user(user=actor)
     if not (own and own.pk == center.pk) and not region_in_jurisdiction(user=actor, region=center.region):
-        errors.add("center", "只能在本人所在的综治中心登记 / you can register only at your own center")
+        errors.add("center", _("只能在本人所在的综治中心登记"))
     return center
 
 
 def _window(errors: _Errors, window: Window | None, center: Center | None) -> Window | None:
     if window is not None and center is not None and window.center_id != center.pk:
-        errors.add("window", "受理窗口不属于该中心 / the window belongs to another center")
+        errors.add("window", _("受理窗口不属于该中心"))
     return window
 
 
@@ -343,11 +350,11 @@ def _category(errors: _Errors, value: Category | str) -> Category | None:
         code = _text(value)
         category = Category.objects.select_related("parent").filter(code=code).first() if code else None
     if category is None:
-        errors.add("category", f"纠纷类别“{_text(getattr(value, 'code', value))}”不存在 / unknown category")
+        errors.add("category", _("纠纷类别“%(code)s”不存在") % {"code": _text(getattr(value, "code", value))})
     elif category.parent_id is None:
-        errors.add("category", f"请选择“{category.name}”下的具体小类 / choose a kind, not a class")
+        errors.add("category", _("请选择“%(name)s”下的具体小类") % {"name": category.name})
     elif not (category.is_active and category.parent.is_active):
-        errors.add("category", f"纠纷类别“{category}”已停用，请选择其他类别 / the category is retired")
+        errors.add("category", _("纠纷类别“%(name)s”已停用，请选择其他类别") % {"name": category})
     return category
 
 
@@ -357,14 +364,14 @@ def _region(errors: _Errors, actor: AbstractBaseUser, value: Region | str) -> Re
     else:
         code = _text(value)
         if not (len(code) == 12 and code.isdigit()):
-            errors.add("region", "发生地须为12位统计区划代码 / region must be a 12-digit code")
+            errors.add("region", _("发生地须为12位统计区划代码"))
             return None
         region = Region.objects.filter(code=code).first()
         if region is None:
-            errors.add("region", f"区划代码 {code} 不存在 / unknown region code")
+            errors.add("region", _("区划代码 %(code)s 不存在") % {"code": code})
             return None
     if not region_in_jurisdiction(user=actor, region=region):
-        errors.add("region", f"发生地“{region.name}”不在您的辖区内 / the region is outside your jurisdiction")
+        errors.add("region", _("发生地“%(name)s”不在您的辖区内") % {"name": region.name})
     return region
 
 
@@ -375,17 +382,17 @@ def _grid_cell(
         return None
     cell = value if isinstance(value, GridCell) else GridCell.objects.filter(code=_text(value)).first()
     if cell is None:
-        errors.add("grid_cell", "网格编码不存在 / unknown grid cell")
+        errors.add("grid_cell", _("网格编码不存在"))
         return None
     cell_region = cell.region
     if not region_in_jurisdiction(user=actor, region=cell_region):
-        errors.add("grid_cell", "该网格不在您的辖区内 / the grid cell is outside your jurisdiction")
+        errors.add("grid_cell", _("该网格不在您的辖区内"))
     elif region is not None and not (
         region.tree_id == cell_region.tree_id
         and region.lft <= cell_region.lft
         and cell_region.rght <= region.rght
     ):
-        errors.add("grid_cell", "网格不在所选发生地范围内 / the grid cell is not inside the chosen region")
+        errors.add("grid_cell", _("网格不在所选发生地范围内"))
     return cell
 
 
@@ -396,10 +403,10 @@ def _coordinates(errors: _Errors, latitude, longitude) -> tuple[Decimal | None, 
         lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
         lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
-        errors.add("latitude", "经纬度须成对填写且为数字 / latitude and longitude must both be numbers")
+        errors.add("latitude", _("经纬度须成对填写且为数字"))
         return None, None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        errors.add("latitude", "经纬度超出范围 / coordinates out of range")
+        errors.add("latitude", _("经纬度超出范围"))
         return None, None
     return lat, lon
 
@@ -408,16 +415,16 @@ def _parties(errors: _Errors, parties: Sequence, matter_type: str, channel: str)
     # Matters someone brings in have an applicant to call back; what staff find themselves may not.
     needs_applicant = matter_type == MatterType.DISPUTE and channel not in SELF_FOUND_CHANNELS
     if not isinstance(parties, list | tuple):
-        errors.add("parties", "当事人须为列表 / parties must be a list")
+        errors.add("parties", _("当事人须为列表"))
         return []
     if len(parties) > MAX_PARTIES:
-        errors.add("parties", f"当事人最多{MAX_PARTIES}个 / too many parties")
+        errors.add("parties", _("当事人最多%(limit)s个") % {"limit": MAX_PARTIES})
         return []
     specs: list[PartySpec] = []
     seen: dict[tuple[str, str], int] = {}
     for index, raw in enumerate(parties):
         if not isinstance(raw, PartySpec | Mapping):
-            errors.add(f"parties[{index}]", "当事人信息格式不正确 / each party must be an object")
+            errors.add(f"parties[{index}]", _("当事人信息格式不正确"))
             continue
         spec = PartySpec.from_input(raw)
         _party_check(errors, f"parties[{index}]", spec, needs_applicant=needs_applicant)
@@ -425,31 +432,31 @@ def _parties(errors: _Errors, parties: Sequence, matter_type: str, channel: str)
         if (spec.id_number or spec.phone) and key in seen:
             errors.add(
                 f"parties[{index}]",
-                f"与第{seen[key] + 1}位当事人是同一人，请勿重复填写 / the same party is entered twice",
+                _("与第%(position)s位当事人是同一人，请勿重复填写") % {"position": seen[key] + 1},
             )
         seen.setdefault(key, index)
         specs.append(spec)
     if matter_type == MatterType.DISPUTE and not specs:
-        errors.add("parties", "矛盾纠纷至少需要一名当事人 / a dispute needs at least one party")
+        errors.add("parties", _("矛盾纠纷至少需要一名当事人"))
     elif needs_applicant and not any(s.role == PartyRole.APPLICANT for s in specs):
-        errors.add("parties", "请至少填写一名申请人 / at least one applicant is required")
+        errors.add("parties", _("请至少填写一名申请人"))
     return specs
 
 
 def _party_check(errors: _Errors, prefix: str, spec: PartySpec, *, needs_applicant: bool) -> None:
     if spec.kind not in PartyKind.values:
-        errors.add(f"{prefix}.kind", "当事人类型须为 person（自然人）或 organisation（组织） / invalid kind")
+        errors.add(f"{prefix}.kind", _("当事人类型须为 person（自然人）或 organisation（组织）"))
     if spec.role not in PartyRole.values:
-        errors.add(f"{prefix}.role", "当事人角色须为 applicant、respondent 或 other / invalid role")
+        errors.add(f"{prefix}.role", _("当事人角色须为 applicant、respondent 或 other"))
     if not spec.name:
-        errors.add(f"{prefix}.name", "请填写当事人姓名或名称 / name is required")
+        errors.add(f"{prefix}.name", _("请填写当事人姓名或名称"))
     elif len(spec.name) > 100:
-        errors.add(f"{prefix}.name", "姓名或名称不能超过100字 / name too long")
+        errors.add(f"{prefix}.name", _("姓名或名称不能超过100字"))
     for field, value in (("name", spec.name), ("address", spec.address)):
         if "\x00" in value:
-            errors.add(f"{prefix}.{field}", "含有不允许的控制字符 / control characters are not allowed")
+            errors.add(f"{prefix}.{field}", _("含有不允许的控制字符"))
     if len(spec.address) > 200:
-        errors.add(f"{prefix}.address", "住址不能超过200字 / address too long")
+        errors.add(f"{prefix}.address", _("住址不能超过200字"))
     if spec.id_number:
         try:
             validate_party_id_number(spec.kind, spec.id_number)
@@ -463,15 +470,13 @@ def _party_check(errors: _Errors, prefix: str, spec: PartySpec, *, needs_applica
             for message in error.messages:
                 errors.add(f"{prefix}.phone", message)
     if needs_applicant and spec.role == PartyRole.APPLICANT and not (spec.phone or spec.id_number):
-        errors.add(
-            f"{prefix}.phone", "申请人须留联系电话或身份证号，以便联系回访 / an applicant needs a phone or ID"
-        )
+        errors.add(f"{prefix}.phone", _("申请人须留联系电话或身份证号，以便联系回访"))
 
 
 def _attachments(errors: _Errors, attachments: Iterable[File]) -> list[tuple[File, str]]:
     uploads = [a for a in attachments or () if a]
     if len(uploads) > ATTACHMENT_MAX_COUNT:
-        errors.add("attachments", f"附件最多{ATTACHMENT_MAX_COUNT}个 / too many attachments")
+        errors.add("attachments", _("附件最多%(limit)s个") % {"limit": ATTACHMENT_MAX_COUNT})
         return []
     checked = []
     for upload in uploads:
@@ -488,7 +493,7 @@ def _attachments(errors: _Errors, attachments: Iterable[File]) -> list[tuple[Fil
 
 def _next_number(center: Center, year: int) -> str:
     """The next number of (center, year): the sequence row is locked until the registration commits."""
-    sequence, _ = CaseNumberSequence.objects.get_or_create(center=center, year=year)
+    sequence, _created = CaseNumberSequence.objects.get_or_create(center=center, year=year)
     sequence = CaseNumberSequence.objects.select_for_update().get(pk=sequence.pk)
     sequence.last += 1
     sequence.save(update_fields=["last"])
@@ -502,9 +507,7 @@ def _link_parties(case: Case, specs: list[PartySpec]) -> None:
     for index, spec in enumerate(specs):
         party = resolved[spec]
         if party.pk in linked:
-            raise ValidationError(
-                {f"parties[{index}]": ["同一当事人重复填写 / the same party is entered twice"]}
-            )
+            raise ValidationError({f"parties[{index}]": [_("同一当事人重复填写")]})
         linked.add(party.pk)
         CaseParty.objects.create(case=case, party=party, role=spec.role)
 
@@ -533,13 +536,7 @@ def _party_resolve(spec: PartySpec) -> Party:
             kind=spec.kind, name=spec.name, id_number="", phone=spec.phone, address=spec.address
         )
     if spec.id_number and party.kind == PartyKind.PERSON and party.name != spec.name and party.id_number:
-        raise ValidationError(
-            {
-                "parties": [
-                    "身份证号与已登记的姓名不一致，请核对证件 / the ID number is registered to another name"
-                ]
-            }
-        )
+        raise ValidationError({"parties": [_("身份证号与已登记的姓名不一致，请核对证件")]})
     return _party_refresh(party, spec)
 
 
@@ -556,9 +553,7 @@ def _party_refresh(party: Party, spec: PartySpec) -> Party:
             with transaction.atomic():
                 party.save(update_fields=changed)
         except IntegrityError:
-            raise ValidationError(
-                {"parties": ["该身份证号已登记给其他当事人 / the ID number belongs to another party"]}
-            ) from None
+            raise ValidationError({"parties": [_("该身份证号已登记给其他当事人")]}) from None
     return party
 
 

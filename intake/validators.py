@@ -1,5 +1,5 @@
-"""Checks on identity numbers, phones and uploaded files. Messages are Chinese first (the desk's language)
-with a short English gloss, because API clients read them too."""
+"""Checks on identity numbers, phones and uploaded files. Messages go through gettext: Chinese (the desk's
+language) by default, English for an English page or API request."""
 
 import datetime as dt
 import re
@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.utils.translation import gettext as _
 
 from intake.choices import PartyKind
 
@@ -39,24 +40,24 @@ def validate_resident_id(value: str) -> None:
     number = normalize_id_number(value)
     if not _RESIDENT_ID.match(number):
         raise ValidationError(
-            "身份证号码应为18位，前17位为数字，最后一位为数字或X / a resident ID has 18 characters",
+            _("身份证号码应为18位，前17位为数字，最后一位为数字或X"),
             code="id_format",
         )
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError(
-            "身份证号码中的出生日期（第7–14位）不是有效日期 / the birth date in the ID is not a real date",
+            _("身份证号码中的出生日期（第7–14位）不是有效日期"),
             code="id_birth_date",
         ) from None
     if birth.year < 1900 or birth > dt.date.today():
         raise ValidationError(
-            "身份证号码中的出生日期超出合理范围 / the birth date in the ID is out of range",
+            _("身份证号码中的出生日期超出合理范围"),
             code="id_birth_date",
         )
     if resident_id_check_char(number[:17]) != number[17]:
         raise ValidationError(
-            "身份证号码校验位错误，请核对后重新输入 / the ID number's check digit is wrong",
+            _("身份证号码校验位错误，请核对后重新输入"),
             code="id_check_digit",
         )
 
@@ -71,12 +72,12 @@ def validate_credit_code(value: str) -> None:
     code = normalize_id_number(value)
     if len(code) != 18 or any(char not in CREDIT_CODE_ALPHABET for char in code):
         raise ValidationError(
-            "统一社会信用代码应为18位数字或大写字母 / a unified social credit code has 18 characters",
+            _("统一社会信用代码应为18位数字或大写字母"),
             code="credit_code_format",
         )
     if credit_code_check_char(code[:17]) != code[17]:
         raise ValidationError(
-            "统一社会信用代码校验位错误 / the credit code's check character is wrong",
+            _("统一社会信用代码校验位错误"),
             code="credit_code_check",
         )
 
@@ -96,7 +97,7 @@ def validate_phone(value: str) -> None:
     phone = normalize_phone(value)
     if not (_MOBILE.match(phone) or _LANDLINE.match(phone) or _SERVICE_NUMBER.match(phone)):
         raise ValidationError(
-            "联系电话格式不正确：手机号为11位数字，固定电话须带区号（如0431-88881234） / not a valid phone",
+            _("联系电话格式不正确：手机号为11位数字，固定电话须带区号（如0431-88881234）"),
             code="phone_format",
         )
 
@@ -142,17 +143,19 @@ def attachment_content_type(upload: File) -> str:
     extension = PurePath(name.lower()).suffix
     if extension not in ATTACHMENT_TYPES:
         raise ValidationError(
-            f"“{name}”的文件类型不支持，仅限图片、PDF、Word/Excel/PPT/WPS 文件 / file type not allowed",
+            _("“%(name)s”的文件类型不支持，仅限图片、PDF、Word/Excel/PPT/WPS 文件"),
             code="attachment_type",
+            params={"name": name},
         )
     size = upload.size or 0
     if size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            f"“{name}”超过 {ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB / file too large",
+            _("“%(name)s”超过 %(limit)s MB"),
             code="attachment_size",
+            params={"name": name, "limit": ATTACHMENT_MAX_BYTES // (1024 * 1024)},
         )
     if size == 0:
-        raise ValidationError(f"“{name}”是空文件 / empty file", code="attachment_empty")
+        raise ValidationError(_("“%(name)s”是空文件"), code="attachment_empty", params={"name": name})
     content_type, signatures = ATTACHMENT_TYPES[extension]
     upload.seek(0)
     head = upload.read(16)
@@ -167,13 +170,15 @@ def attachment_content_type(upload: File) -> str:
         ok = ok and head[8:12] == b"WEBP"
     if not ok:
         raise ValidationError(
-            f"“{name}”的内容与扩展名不符 / the file's content does not match its extension",
+            _("“%(name)s”的内容与扩展名不符"),
             code="attachment_content",
+            params={"name": name},
         )
     if extension in ATTACHMENT_TRAILERS and ATTACHMENT_TRAILERS[extension] not in _tail(upload):
         raise ValidationError(
-            f"“{name}”不完整或已损坏，请重新拍摄或上传 / the file is truncated or damaged",
+            _("“%(name)s”不完整或已损坏，请重新拍摄或上传"),
             code="attachment_truncated",
+            params={"name": name},
         )
     return content_type
 

@@ -305,16 +305,16 @@ def today_export(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(
         [
-            "案件编号",
-            "受理时间",
-            "来源渠道",
-            "事项性质",
-            "类别",
-            "发生地",
-            "事项摘要",
-            "当事人",
-            "证件号",
-            "电话",
+            _("案件编号"),
+            _("受理时间"),
+            _("来源渠道"),
+            _("事项性质"),
+            _("类别"),
+            _("发生地"),
+            _("事项摘要"),
+            _("当事人"),
+            _("证件号"),
+            _("电话"),
         ]
     )
     for case in page:

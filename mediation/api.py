@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -255,7 +256,7 @@ class NoticeListView(APIView):
         numbers = data.pop("cases")
         cases = list(case_list_for_user(user=request.user).filter(number__in=numbers))
         if len(cases) != len(set(numbers)):
-            return Response({"cases": ["案件编号不存在或不在辖区内"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"cases": [_("案件编号不存在或不在辖区内")]}, status=status.HTTP_400_BAD_REQUEST)
         return _run(
             lambda: notices.notice_issue(
                 issuer=request.user,
@@ -274,7 +275,7 @@ def _pick(queryset, pk: int | None, field: str):
         return None
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise ValidationError({field: ["不存在或不在辖区内"]})
+        raise ValidationError({field: [_("不存在或不在辖区内")]})
     return found
 
 

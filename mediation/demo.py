@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dispatch.demo import follow_up_pending
 from dispatch.transitions import case_claim, case_triage
@@ -108,7 +109,7 @@ CASES = [
 
 def load_demo() -> str:
     if Case.objects.filter(summary=MARKER).exists():
-        return "调解演示数据已存在，未作改动 / mediation demo already loaded"
+        return _("调解演示数据已存在，未作改动")
     users = get_user_model().objects
     clerk = users.get(username="clerk_nanling")
     mediator = users.get(username="mediator")
@@ -120,9 +121,11 @@ def load_demo() -> str:
         for spec in CASES:
             cases.append(_case(spec, clerk=clerk, mediator=mediator, supervisor=supervisor, center=center))
         count = _notices(supervisor, center, cases)
-    return (
-        f"调解演示：{len(cases)} 件调解案件、{count} 份督办文书、{followed_up} 次回访 / mediation demo loaded"
-    )
+    return _("调解演示：%(cases)s 件调解案件、%(notices)s 份督办文书、%(follow_ups)s 次回访") % {
+        "cases": len(cases),
+        "notices": count,
+        "follow_ups": followed_up,
+    }
 
 
 def _follow_up_dispatch_demo() -> int:
@@ -172,7 +175,7 @@ def _case(spec: dict, *, clerk, mediator, supervisor, center) -> Case:
         actor=mediator,
         held_at=received_at + dt.timedelta(days=1, hours=2),
         place=PLACE,
-        participants="、".join(name for name, *_ in spec["parties"]) + "、刘淑芬（调解员）",
+        participants="、".join(name for name, *_details in spec["parties"]) + "、刘淑芬（调解员）",
         minutes="调解员向双方释明相关法律规定，双方陈述各自意见。经背靠背做工作，双方同意在互谅互让基础上协商解决。",
     )
     if spec["terms"] is None:

@@ -41,7 +41,7 @@ class QueueFilterForm(forms.Form):
 
 class MediationStartForm(forms.Form):
     kind = forms.ChoiceField(label=_("调解类型"), choices=MediationKind.choices)
-    committee = forms.CharField(label=_("调解组织"), max_length=100, initial="人民调解委员会")
+    committee = forms.CharField(label=_("调解组织"), max_length=100, initial=_("人民调解委员会"))
     department = forms.ModelChoiceField(
         label=_("调解部门"), queryset=Department.objects.none(), required=False
     )

@@ -129,7 +129,7 @@ class Agreement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}（第{self.version}版）"
+        return _("%(number)s（第%(version)s版）") % {"number": self.number, "version": self.version}
 
     @property
     def is_final(self) -> bool:

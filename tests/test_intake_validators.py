@@ -148,5 +148,5 @@ def test_oversized_attachments_are_refused():
 def test_a_photo_cut_short_in_transfer_is_refused():
     truncated = SimpleUploadedFile("IMG_0002.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)
 
-    with pytest.raises(ValidationError, match="truncated"):
+    with pytest.raises(ValidationError, match="不完整或已损坏"):
         attachment_content_type(truncated)

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_without_cases_it_says_so(org):
-    assert "no cases" in load_demo()
+    assert "暂无案件" in load_demo()
 
 
 def test_moves_cases_to_their_stages_once(center, clerk, supervisor, handler, regions):
@@ -27,7 +27,7 @@ def test_moves_cases_to_their_stages_once(center, clerk, supervisor, handler, re
     assert sorted(c.number for c in follow_up_pending()) == sorted(
         c.number for c in cases if _stage(c) == "followed_up"
     )
-    assert "cases moved" in summary
+    assert "推进 " in summary
     assert CategoryDepartment.objects.exists() and DeadlinePolicy.objects.filter(color="red").exists()
     # and a second run changes nothing
     versions = dict(Case.objects.values_list("number", "version"))

@@ -33,8 +33,8 @@ def test_opens_every_center_of_a_subtree_at_the_chosen_levels_once(regions):
     wanted = subtree_codes(NANGUAN, 3, 4, 5)
     assert set(Center.objects.values_list("code", flat=True)) == wanted
     assert Center.objects.get(code=HUAYANG).name == "华阳社区综治中心"
-    assert f"新增 created {len(wanted)}, 更新 updated 0, 未变 unchanged 0" in first
-    assert f"新增 created 0, 更新 updated 0, 未变 unchanged {len(wanted)}" in second
+    assert f"新增 {len(wanted)}，更新 0，未变 0" in first
+    assert f"新增 0，更新 0，未变 {len(wanted)}" in second
 
 
 def test_levels_leave_the_other_tiers_alone(regions):
@@ -65,7 +65,7 @@ def test_a_file_opens_its_centers_and_sets_their_details(regions, tmp_path):
         "长春市南关区人民大街1号",
     )
     assert (township.name, township.phone) == ("南岭街道综治中心", "0431-88881111")
-    assert "新增 created 1, 更新 updated 1, 未变 unchanged 0" in out
+    assert "新增 1，更新 1，未变 0" in out
 
 
 def test_a_bad_file_names_each_line_and_writes_nothing(regions, tmp_path):

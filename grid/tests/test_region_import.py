@@ -128,5 +128,5 @@ def test_within_loads_a_subtree_with_its_ancestors():
 def test_command_reports_bad_rows_clearly(tmp_path):
     path = write_csv(tmp_path, "9,省,1,,\n")
 
-    with pytest.raises(CommandError, match="nothing written"):
+    with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_regions", str(path))

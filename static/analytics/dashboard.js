@@ -5,7 +5,8 @@
   var source = document.getElementById("analytics-data");
   if (!source || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
-  var RECEIVED = "受理", RESOLVED = "化解";
+  var labels = document.getElementById("analytics-labels").dataset;  // translated by the template
+  var RECEIVED = labels.received, RESOLVED = labels.resolved;
   var COLORS = { red: "#c62828", yellow: "#f9a825", blue: "#1565c0" };
 
   function bar(rows) {

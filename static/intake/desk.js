@@ -67,7 +67,7 @@
     if (!regions.length) {
       var empty = document.createElement("li");
       empty.className = "muted";
-      empty.textContent = "辖区内没有匹配的区划";
+      empty.textContent = list.dataset.empty;
       list.appendChild(empty);
     }
     list.hidden = false;

@@ -1,4 +1,5 @@
-// Grid report: fill the optional GPS position from the phone (the page works without it).
+// Grid report: fill the optional GPS position from the phone (the page works without it). The words
+// shown come from #gps-status's data attributes (translated by the template).
 (function () {
   "use strict";
   var button = document.getElementById("locate");
@@ -8,19 +9,20 @@
   if (!button || !lat || !lon) return;
   if (!("geolocation" in navigator)) {
     button.disabled = true;
-    status.textContent = "此设备不支持定位";
+    status.textContent = status.dataset.unsupported;
     return;
   }
   button.addEventListener("click", function () {
-    status.textContent = "正在定位…";
+    status.textContent = status.dataset.locating;
     navigator.geolocation.getCurrentPosition(
       function (position) {
         lat.value = position.coords.latitude.toFixed(6);
         lon.value = position.coords.longitude.toFixed(6);
-        status.textContent = lat.value + ", " + lon.value + "（±" + Math.round(position.coords.accuracy) + "米）";
+        var accuracy = status.dataset.accuracy.replace("{metres}", Math.round(position.coords.accuracy));
+        status.textContent = lat.value + ", " + lon.value + accuracy;
       },
       function (error) {
-        status.textContent = error.code === 1 ? "未获得定位授权，可不填" : "定位失败，可不填";
+        status.textContent = error.code === 1 ? status.dataset.denied : status.dataset.failed;
       },
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
     );

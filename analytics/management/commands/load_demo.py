@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from analytics import demo as analytics_demo
 from analytics.rollup import rollups_deferred
@@ -28,13 +29,15 @@ class Command(BaseCommand):
             for step in CASE_STEPS:
                 self._report(self._step(step.__module__, step))
         self._report(self._step(analytics_demo.__name__, analytics_demo.load_demo))
-        self.stdout.write(f"\n演示账号 / demo logins (password 密码: {DEMO_PASSWORD})")
+        self.stdout.write("\n" + _("演示账号（密码：%(password)s）") % {"password": DEMO_PASSWORD})
         self.stdout.write(f"  {'root':<20} superuser")
         for spec in staff:
             self.stdout.write(
                 f"  {spec.username:<20} {', '.join(spec.roles):<12} {spec.full_name} · {spec.region_code}"
             )
-        self.stdout.write(f"\n打开 / open http://127.0.0.1:{os.getenv('PORT', '8000')}/")
+        self.stdout.write(
+            "\n" + _("打开 %(url)s") % {"url": f"http://127.0.0.1:{os.getenv('PORT', '8000')}/"}
+        )
 
     def _step(self, name: str, step: Callable):
         """Runs one step, saying when it starts and how long it took (make run shows it as it goes)."""

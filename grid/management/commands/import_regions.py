@@ -2,9 +2,10 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from grid.region_import import RegionImportError
-from grid.services import regions_import
+from grid.services import load_report, regions_import
 
 
 class Command(BaseCommand):
@@ -19,12 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, province: list[str], within: list[str], **options):
         if not path.exists():
-            raise CommandError(f"找不到文件 / no such file: {path}")
+            raise CommandError(_("找不到文件：%(path)s") % {"path": path})
         started = time.perf_counter()
         try:
             result = regions_import(path=path, provinces=province, within=within)
         except RegionImportError as error:
-            raise CommandError(
-                "导入失败，未写入任何数据 / import refused, nothing written:\n" + str(error)
-            ) from None
-        self.stdout.write(f"{result.summary()} in {time.perf_counter() - started:.1f}s")
+            raise CommandError(_("导入失败，未写入任何数据：\n%(problems)s") % {"problems": error}) from None
+        self.stdout.write(load_report(result, started))

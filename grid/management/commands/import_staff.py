@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from grid.services import staff_import
 
@@ -16,11 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options):
         if not file.exists():
-            raise CommandError(f"找不到文件 / no such file: {file}")
+            raise CommandError(_("找不到文件：%(path)s") % {"path": file})
         try:
             count = staff_import(filename=file.name, content=file.read_bytes())
         except ValidationError as error:
             raise CommandError(
-                "导入失败，未写入任何数据 / import refused, nothing written:\n" + "\n".join(error.messages)
+                _("导入失败，未写入任何数据：\n%(problems)s") % {"problems": "\n".join(error.messages)}
             ) from None
-        self.stdout.write(f"已导入 imported {count}")
+        self.stdout.write(_("已导入 %(count)s 人") % {"count": count})

@@ -3,10 +3,11 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from grid.center_import import CenterImportError, read_center_rows
 from grid.choices import RegionLevel
-from grid.services import centers_open
+from grid.services import centers_open, load_report
 
 LEVELS = {level.name.lower(): level for level in RegionLevel}
 
@@ -16,7 +17,8 @@ def level_names(value: str) -> list[RegionLevel]:
     unknown = [name for name in names if name not in LEVELS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
-            f"层级须为 / levels are {', '.join(LEVELS)}; got {', '.join(unknown) or '（空）'}"
+            _("层级须为 %(allowed)s，实为 %(given)s")
+            % {"allowed": ", ".join(LEVELS), "given": ", ".join(unknown) or _("（空）")}
         )
     return [LEVELS[name] for name in names]
 
@@ -36,17 +38,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, within: str, levels: list[RegionLevel], file: Path | None, **options):
         if not file and not levels:
-            raise CommandError(
-                "请给出 --within 和 --levels，或 --file / give --within and --levels, or --file"
-            )
+            raise CommandError(_("请给出 --within 和 --levels，或 --file"))
         if file and not file.exists():
-            raise CommandError(f"找不到文件 / no such file: {file}")
+            raise CommandError(_("找不到文件：%(path)s") % {"path": file})
         started = time.perf_counter()
         try:
             rows = read_center_rows(file) if file else []
             result = centers_open(within=within, levels=levels, rows=rows)
         except CenterImportError as error:
-            raise CommandError(
-                "开设失败，未写入任何数据 / refused, nothing written:\n" + str(error)
-            ) from None
-        self.stdout.write(f"{result.summary()} in {time.perf_counter() - started:.1f}s")
+            raise CommandError(_("开设失败，未写入任何数据：\n%(problems)s") % {"problems": error}) from None
+        self.stdout.write(load_report(result, started))
