@@ -167,7 +167,8 @@ def case_timeline(request: HttpRequest, number: str) -> HttpResponse:
         "reason_form": ReasonForm(initial={"version": case.version}),
         "transfer_form": TransferForm(initial={"version": case.version}),
         "escalations": case.escalations.select_related("from_center", "to_center"),
-        "available": _available_steps(case, request.user),
+        # Which buttons the page shows; the step still decides (a stale page gets a message).
+        "available": transitions.steps_available(case, request.user),
     }
     return render(request, "dispatch/case.html", context)
 
@@ -192,27 +193,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "unread": selectors.notification_unread_count(user=request.user),
     }
     return render(request, "dispatch/inbox.html", context)
-
-
-def _available_steps(case: Case, user) -> set[str]:
-    """Which buttons the case page shows; the transitions still decide (a stale page gets a message)."""
-    status, mine = case.status, case.assignee_id == user.pk
-    S = CaseStatus
-    offered = {
-        "assign": status in (S.TRIAGED, S.ESCALATED) and user.has_perm(DispatchPermission.ASSIGN),
-        "sign": status == S.ASSIGNED and mine,
-        "return": status == S.ASSIGNED and mine,
-        "claim": status in (S.TRIAGED, S.ASSIGNED)
-        and not case.assignee_id
-        and user.has_perm(DispatchPermission.HANDLE),
-        "escalate": status in transitions.ESCALATABLE and user.has_perm(DispatchPermission.ESCALATE),
-        "suspend": status in transitions.ACTIVE and user.has_perm(DispatchPermission.SUSPEND),
-        "resume": status == S.SUSPENDED and user.has_perm(DispatchPermission.SUSPEND),
-        "transfer": status in transitions.ACTIVE and user.has_perm(DispatchPermission.TRANSFER),
-        "reopen": status in (S.CLOSED, S.FOLLOWED_UP) and user.has_perm(DispatchPermission.REVIEW),
-        "send_back": status == S.CLOSED and user.has_perm(DispatchPermission.REVIEW),
-    }
-    return {name for name, shown in offered.items() if shown}
 
 
 def _run(request: HttpRequest, action: Callable[[], Case], done: str) -> bool:

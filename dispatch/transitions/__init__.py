@@ -1,4 +1,4 @@
-"""The case lifecycle: one transition table and one function per step, all through `_transition`.
+"""The case lifecycle: one step table (steps.STEPS) and one function per step, all through `_transition`.
 
 Every step, inside one transaction: locks the case row and re-reads it, refuses a stale version or a
 step the table does not allow (InvalidTransition) or an actor without the permission or jurisdiction
@@ -6,21 +6,16 @@ step the table does not allow (InvalidTransition) or an actor without the permis
 CaseEvent, sets or cancels deadlines and queues notifications and timers on commit. This package is the
 only writer of Case.status, color, handling_center/region, assignee and assigned_department.
 
-The table and `_transition` live in core; the steps in handling (where the case is), moves (escalation,
-transfer, suspension) and extensions. Import them from here.
+The table lives in steps, `_transition` and `steps_available` in core; the steps in handling (where the
+case is), moves (escalation, transfer, suspension) and extensions. Import them from here.
 """
 
-from dispatch.transitions.core import (
-    ACTIVE,
-    ALLOWED,
-    ESCALATABLE,
-)
+from dispatch.transitions.core import steps_available
 from dispatch.transitions.extensions import (
     case_request_extension,
     extension_decide,
 )
 from dispatch.transitions.handling import (
-    RETURN_WINDOW,
     ReportBack,
     case_arbitrate,
     case_assign,
@@ -42,8 +37,19 @@ from dispatch.transitions.moves import (
     case_suspend,
     case_transfer,
 )
+from dispatch.transitions.steps import (
+    ACTIVE,
+    ALLOWED,
+    ESCALATABLE,
+    RETURN_WINDOW,
+    STEPS,
+    Step,
+)
 
 __all__ = [
+    "STEPS",
+    "Step",
+    "steps_available",
     "ALLOWED",
     "ACTIVE",
     "ESCALATABLE",

@@ -3,22 +3,21 @@ status."""
 
 from django.utils import timezone
 
-from dispatch import deadlines, guards
+from dispatch import deadlines
 from dispatch.choices import (
     DeadlineKind,
     DeadlineState,
-    EventType,
     ExtensionState,
     NotificationKind,
 )
 from dispatch.exceptions import InvalidTransition, TransitionInputError
 from dispatch.models import OPEN_DEADLINE_STATES, CaseEvent, Deadline, ExtensionRequest
-from dispatch.permissions import DispatchPermission
 from dispatch.services import center_supervisors, notify, notify_all
 from dispatch.transitions.core import (
     Actor,
     _transition,
 )
+from dispatch.transitions.steps import STEPS
 from intake.models import Case
 
 
@@ -39,7 +38,6 @@ def case_request_extension(
         raise TransitionInputError("extra_days", "extra_days_out_of_range")
 
     def apply(locked: Case) -> list[str]:
-        guards.require_handler(locked, actor)
         deadline = Deadline.objects.filter(case=locked, kind=kind, state__in=OPEN_DEADLINE_STATES).first()
         if deadline is None:
             raise InvalidTransition("no_running_deadline")
@@ -62,10 +60,8 @@ def case_request_extension(
     payloads: dict = {}
     return _transition(
         case,
-        None,
+        STEPS["request_extension"],
         actor=actor,
-        event_type=EventType.EXTENSION_REQUESTED,
-        permission=DispatchPermission.HANDLE,
         reason=reason,
         payload=payloads,
         apply=apply,
@@ -103,10 +99,8 @@ def extension_decide(extension: ExtensionRequest, *, actor: Actor, approve: bool
     case = Case.objects.get(pk=extension.case_id)
     return _transition(
         case,
-        None,
+        STEPS["approve_extension" if approve else "refuse_extension"],
         actor=actor,
-        event_type=EventType.EXTENSION_APPROVED if approve else EventType.EXTENSION_REFUSED,
-        permission=DispatchPermission.REVIEW,
         reason=reason,
         payload=payloads,
         apply=apply,

@@ -11,21 +11,17 @@ from dispatch.choices import (
     NotificationKind,
     TransferTarget,
 )
-from dispatch.exceptions import InvalidTransition, TransitionInputError
+from dispatch.exceptions import TransitionInputError
 from dispatch.models import CaseEvent, Escalation
-from dispatch.permissions import DispatchPermission
 from dispatch.routing import center_above
 from dispatch.services import center_supervisors, notify_all
 from dispatch.transitions.core import (
-    ACTIVE,
-    ESCALATABLE,
     Actor,
-    S,
     _hand_to,
-    _last_event,
     _lock,
     _transition,
 )
+from dispatch.transitions.steps import STEPS, last_event
 from intake.models import Case
 
 # Clocks of the tier below stop when the case goes up; the higher center gets its own closing clock.
@@ -48,9 +44,7 @@ def case_escalate(
     moved: dict = {}
 
     def apply(locked: Case) -> list[str]:
-        higher = center_above(locked.handling_region)
-        if higher is None:
-            raise InvalidTransition("no_higher_center")
+        higher = center_above(locked.handling_region)  # there is one: the step's condition
         moved.update(from_center=locked.handling_center, from_region=locked.handling_region)
         payloads.update(from_center=locked.handling_center.code, to_center=higher.code, automatic=automatic)
         deadlines.deadlines_cancel(locked, ESCALATION_CANCELS)
@@ -77,16 +71,13 @@ def case_escalate(
     payloads: dict = {}
     return _transition(
         case,
-        S.ESCALATED,
+        STEPS["escalate"],
         actor=actor,
-        event_type=EventType.ESCALATED,
-        permission=DispatchPermission.ESCALATE,
         reason=reason,
         payload=payloads,
         apply=apply,
         after=after,
         expected_version=expected_version,
-        sources=ESCALATABLE,
     )
 
 
@@ -106,15 +97,12 @@ def case_transfer(
 
     return _transition(
         case,
-        S.TRANSFERRED,
+        STEPS["transfer"],
         actor=actor,
-        event_type=EventType.TRANSFERRED,
-        permission=DispatchPermission.TRANSFER,
         reason=reason,
         payload={"to": to},
         apply=apply,
         expected_version=expected_version,
-        sources=ACTIVE,
     )
 
 
@@ -130,37 +118,34 @@ def case_suspend(case: Case, *, actor: Actor, reason: str, expected_version: int
     payloads: dict = {}
     return _transition(
         case,
-        S.SUSPENDED,
+        STEPS["suspend"],
         actor=actor,
-        event_type=EventType.SUSPENDED,
-        permission=DispatchPermission.SUSPEND,
         reason=reason,
         payload=payloads,
         apply=apply,
         expected_version=expected_version,
-        sources=ACTIVE,
     )
 
 
 def case_resume(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """suspended → the state it was suspended in; paused clocks restart with their remaining time."""
+    step = STEPS["resume"]
+
+    def apply(locked: Case) -> list[str]:
+        deadlines.deadlines_resume(locked)
+        return []
+
     with transaction.atomic():
-        locked = _lock(case, expected_version, actor=actor, permission=DispatchPermission.SUSPEND)
-        suspended = _last_event(locked, (EventType.SUSPENDED,))
-        if locked.status != S.SUSPENDED or suspended is None:
-            raise InvalidTransition("invalid_transition")
-
-        def apply(locked: Case) -> list[str]:
-            deadlines.deadlines_resume(locked)
-            return []
-
+        # The target is read under the lock: the suspension event says where the case was.
+        locked = _lock(case, expected_version, actor=actor, permission=step.permission)
+        suspended = last_event(locked, (EventType.SUSPENDED,))
+        # Without a suspension on record there is no status to return to, and the step refuses.
+        to = CaseStatus(suspended.from_status) if suspended else None
         return _transition(
             case,
-            CaseStatus(suspended.from_status),
+            step,
+            to=to,
             actor=actor,
-            event_type=EventType.RESUMED,
-            permission=DispatchPermission.SUSPEND,
             apply=apply,
             expected_version=expected_version,
-            sources=frozenset({S.SUSPENDED}),
         )
