@@ -15,6 +15,7 @@ from dispatch.models import CaseEvent, Deadline, ExtensionRequest
 from dispatch.permissions import DispatchPermission
 from dispatch.tests.factories import registered_case
 from dispatch.transitions import STEPS, steps_available
+from intake.choices import CLAIMABLE_STATUSES, CONCLUDED_STATUSES
 from tests.roles import HUAYANG, NANGUAN, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,9 @@ def test_the_top_center_is_offered_no_escalation(org, clerk, regions):
     assert "escalate" not in steps_available(case, supervisor)
     with pytest.raises(InvalidTransition):
         PERFORM["escalate"](case, supervisor)
+
+
+def test_the_status_sets_queues_filter_by_agree_with_the_table():
+    # Queues filter in SQL by intake's named sets (intake cannot ask dispatch): they say what the table says.
+    assert CLAIMABLE_STATUSES == STEPS["claim"].sources
+    assert CONCLUDED_STATUSES == STEPS["close"].sources

@@ -13,9 +13,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from dispatch import guards
-from dispatch.choices import CaseStatus, EventType
+from dispatch.choices import CaseStatus, EventType, ExtensionState
 from dispatch.exceptions import InvalidTransition
-from dispatch.models import CaseEvent
+from dispatch.models import CaseEvent, ExtensionRequest
 from dispatch.permissions import DispatchPermission
 from dispatch.routing import center_above
 from intake.models import Case
@@ -66,6 +66,12 @@ def after_a_return(case: Case, actor: Actor) -> None:
 def below_a_higher_center(case: Case, actor: Actor) -> None:
     if center_above(case.handling_region) is None:
         raise InvalidTransition("no_higher_center")
+
+
+def an_extension_pending(case: Case, actor: Actor) -> None:
+    """A decision needs a request waiting for one (the step checks that the request it names is)."""
+    if not ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).exists():
+        raise InvalidTransition("extension_decided")
 
 
 @dataclass(frozen=True)
@@ -137,9 +143,9 @@ STEPS: dict[str, Step] = dict([
     _step("request_extension", EXTENDABLE,                 (),                  P.HANDLE,
           E.EXTENSION_REQUESTED, handler_only),
     _step("approve_extension", ANY_STATUS,                 (),                  P.REVIEW,
-          E.EXTENSION_APPROVED),
+          E.EXTENSION_APPROVED, an_extension_pending),
     _step("refuse_extension",  ANY_STATUS,                 (),                  P.REVIEW,
-          E.EXTENSION_REFUSED),
+          E.EXTENSION_REFUSED, an_extension_pending),
 ])
 # fmt: on
 
