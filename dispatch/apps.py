@@ -8,8 +8,9 @@ class DispatchConfig(AppConfig):
 
     def ready(self) -> None:
         from dispatch.deadlines import cases_due_times
-        from dispatch.transitions import case_registered
-        from intake.hooks import due_times, on_case_registered
+        from dispatch.transitions import case_registered, steps_available
+        from intake import hooks
 
-        on_case_registered(case_registered)
-        due_times.provide(cases_due_times)
+        hooks.on_case_registered(case_registered)
+        hooks.due_times.provide(cases_due_times)
+        hooks.steps_available.provide(steps_available)

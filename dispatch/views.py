@@ -29,7 +29,7 @@ from dispatch.forms import (
 )
 from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
-from dispatch.routing import center_above, centers_below, route_propose
+from dispatch.routing import center_above, route_propose
 from dispatch.services import notifications_mark_read
 from dispatch.triage import propose_color
 from intake.models import Case
@@ -240,7 +240,8 @@ def case_timeline(request: HttpRequest, number: str) -> HttpResponse:
         "reason_form": ReasonForm(initial={"version": case.version}),
         "transfer_form": TransferForm(initial={"version": case.version}),
         "escalations": case.escalations.select_related("from_center", "to_center"),
-        "available": _available_steps(case, request.user),
+        # Which buttons the page shows; the step still decides (a stale page gets a message).
+        "available": transitions.steps_available(case, request.user),
         "extension_form": ExtensionForm(initial={"version": case.version}),
         "max_extension_days": transitions.EXTENSION_MAX_DAYS,
         "hand_down_form": HandDownForm(case=case, initial={"version": case.version}),
@@ -272,33 +273,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "unread": selectors.notification_unread_count(user=request.user),
     }
     return render(request, "dispatch/inbox.html", context)
-
-
-def _available_steps(case: Case, user) -> set[str]:
-    """Which buttons the case page shows; the transitions still decide (a stale page gets a message)."""
-    status, mine = case.status, case.assignee_id == user.pk
-    S = CaseStatus
-    offered = {
-        "assign": status in (S.TRIAGED, S.ESCALATED) and user.has_perm(DispatchPermission.ASSIGN),
-        "sign": status == S.ASSIGNED and mine,
-        "return": status == S.ASSIGNED and mine,
-        "claim": status in (S.TRIAGED, S.ASSIGNED)
-        and not case.assignee_id
-        and user.has_perm(DispatchPermission.HANDLE),
-        "escalate": status in transitions.ESCALATABLE and user.has_perm(DispatchPermission.ESCALATE),
-        "hand_down": status in transitions.HAND_DOWN_SOURCES
-        and user.has_perm(DispatchPermission.ESCALATE)
-        and centers_below(case.handling_region).exists(),
-        "request_extension": status in transitions.ACTIVE
-        and user.has_perm(DispatchPermission.HANDLE)
-        and (mine or not case.assignee_id),
-        "suspend": status in transitions.ACTIVE and user.has_perm(DispatchPermission.SUSPEND),
-        "resume": status == S.SUSPENDED and user.has_perm(DispatchPermission.SUSPEND),
-        "transfer": status in transitions.ACTIVE and user.has_perm(DispatchPermission.TRANSFER),
-        "reopen": status in (S.CLOSED, S.FOLLOWED_UP) and user.has_perm(DispatchPermission.REVIEW),
-        "send_back": status == S.CLOSED and user.has_perm(DispatchPermission.REVIEW),
-    }
-    return {name for name, shown in offered.items() if shown}
 
 
 def _posted(request: HttpRequest, case: Case) -> QueryDict:

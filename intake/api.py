@@ -27,6 +27,7 @@ from intake.models import Case
 from intake.permissions import IntakePermission
 from intake.serializers import (
     CaseCreateSerializer,
+    CaseDetailSerializer,
     CaseSerializer,
     CategoryClassSerializer,
     ChoiceSerializer,
@@ -135,11 +136,11 @@ class CaseViewSet(
         )
 
     @extend_schema(
-        responses={200: CaseSerializer, 404: OpenApiResponse(description="not in your jurisdiction")}
+        responses={200: CaseDetailSerializer, 404: OpenApiResponse(description="not in your jurisdiction")}
     )
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        """One case by number; 404 when it lies outside the caller's jurisdiction."""
-        return Response(CaseSerializer(self.get_object(), context=self.get_serializer_context()).data)
+        """One case by number, with the steps the caller may take now; 404 outside the jurisdiction."""
+        return Response(CaseDetailSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=CaseCreateSerializer,

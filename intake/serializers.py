@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from intake import hooks
 from intake.choices import Channel, MatterType, PartyKind, PartyRole
 from intake.masking import PartyIdentity, party_identities_for
 from intake.models import Attachment, Case, Category
@@ -230,3 +231,19 @@ class CaseSerializer(serializers.ModelSerializer):
             "respond_by": field.to_representation(promises.respond_by),
             "close_by": field.to_representation(promises.close_by),
         }
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case, with what the caller may do with it next."""
+
+    available_steps = serializers.SerializerMethodField(
+        help_text="the lifecycle steps the caller may take now, from dispatch's step table; each with an "
+        "endpoint is POST /api/v1/cases/{number}/{step}/ with _ written - (send_back → send-back)"
+    )
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "available_steps"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_steps(self, obj: Case) -> list[str]:
+        return sorted(hooks.steps_available(obj, self.context["request"].user))

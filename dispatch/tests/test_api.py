@@ -115,3 +115,23 @@ def test_events_and_deadlines_are_readable(case, supervisor):
         "close": "pending",
     }
     assert CaseEvent.objects.filter(case=case).count() == 2
+
+
+def test_the_case_detail_lists_the_steps_the_caller_may_take(case, supervisor, clerk):
+    # when
+    as_supervisor = client_for(supervisor).get(f"/api/v1/cases/{case.number}/")
+    as_clerk = client_for(clerk).get(f"/api/v1/cases/{case.number}/")
+    # then each sees what the step table and their role allow on a registered case
+    assert as_supervisor.json()["available_steps"] == ["escalate", "suspend", "transfer", "triage"]
+    assert as_clerk.json()["available_steps"] == ["transfer"]
+    assert as_supervisor.json()["available_steps"] == sorted(transitions.steps_available(case, supervisor))
+    # and once triaged, the supervisor is offered assignment instead of triage
+    transitions.case_triage(case, actor=supervisor, color="blue")
+    steps = client_for(supervisor).get(f"/api/v1/cases/{case.number}/").json()["available_steps"]
+    assert "assign" in steps and "triage" not in steps
+
+
+def test_the_schema_documents_available_steps(supervisor):
+    schema = client_for(supervisor).get("/api/schema/", {"format": "json"}).json()
+    detail = schema["components"]["schemas"]["CaseDetail"]["properties"]["available_steps"]
+    assert detail["type"] == "array" and "step table" in detail["description"]

@@ -1,4 +1,4 @@
-"""The case lifecycle: one transition table and one function per step, all through `_transition`.
+"""The case lifecycle: one step table (steps.STEPS) and one function per step, all through `_transition`.
 
 Every step, inside one transaction: locks the case row and re-reads it, refuses a stale version or a
 step the table does not allow (InvalidTransition) or an actor without the permission or jurisdiction
@@ -6,15 +6,12 @@ step the table does not allow (InvalidTransition) or an actor without the permis
 CaseEvent, sets or cancels deadlines and queues notifications and timers on commit. This package is the
 only writer of Case.status, color, handling_center/region, assignee and assigned_department.
 
-The table and `_transition` live in core; the steps in handling (where the case is), moves (escalation,
+The table lives in steps, `_transition` and `steps_available` in core; the steps in handling (where the
+case is), moves (escalation,
 hand-down, transfer, suspension) and extensions. Import them from here.
 """
 
-from dispatch.transitions.core import (
-    ACTIVE,
-    ALLOWED,
-    ESCALATABLE,
-)
+from dispatch.transitions.core import steps_available
 from dispatch.transitions.extensions import (
     EXTENSION_MAX_DAYS,
     case_decide_extension,
@@ -22,7 +19,6 @@ from dispatch.transitions.extensions import (
     extension_decide,
 )
 from dispatch.transitions.handling import (
-    RETURN_WINDOW,
     ReportBack,
     case_arbitrate,
     case_assign,
@@ -39,15 +35,25 @@ from dispatch.transitions.handling import (
 )
 from dispatch.transitions.moves import (
     ESCALATION_CANCELS,
-    HAND_DOWN_SOURCES,
     case_escalate,
     case_hand_down,
     case_resume,
     case_suspend,
     case_transfer,
 )
+from dispatch.transitions.steps import (
+    ACTIVE,
+    ALLOWED,
+    ESCALATABLE,
+    RETURN_WINDOW,
+    STEPS,
+    Step,
+)
 
 __all__ = [
+    "STEPS",
+    "Step",
+    "steps_available",
     "ALLOWED",
     "ACTIVE",
     "ESCALATABLE",
@@ -67,7 +73,6 @@ __all__ = [
     "case_reopen",
     "ESCALATION_CANCELS",
     "case_escalate",
-    "HAND_DOWN_SOURCES",
     "case_hand_down",
     "case_transfer",
     "case_suspend",

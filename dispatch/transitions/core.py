@@ -1,6 +1,6 @@
-"""What every lifecycle step goes through: the transition table, the row lock, and `_transition`, the only
-writer of Case.status (with color, handling_center/region, assignee and assigned_department set by the
-steps' `apply`)."""
+"""What every lifecycle step goes through: the row lock, the step table's checks (steps.py), and
+`_transition`, the only writer of Case.status (with color, handling_center/region, assignee and
+assigned_department set by the steps' `apply`). `steps_available` asks the same checks without the lock."""
 
 from collections.abc import Callable
 
@@ -15,40 +15,12 @@ from dispatch.choices import (
     NotificationKind,
 )
 from dispatch.events import event_write
-from dispatch.exceptions import InvalidTransition
+from dispatch.exceptions import InvalidTransition, TransitionForbidden
 from dispatch.models import CaseEvent
 from dispatch.services import case_responsible_users, notify_all
+from dispatch.transitions.steps import STEPS, Step
 from grid.models import Department
 from intake.models import Case
-
-S = CaseStatus
-
-
-ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
-    S.REGISTERED: frozenset({S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-    # Handed down (下沉交办), a case is triaged again, waiting in the lower center's assignment queue.
-    S.TRIAGED: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-    S.IN_PROGRESS: frozenset({S.RESOLVED, S.UNRESOLVED, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-    S.RESOLVED: frozenset({S.CLOSED}),
-    S.UNRESOLVED: frozenset({S.CLOSED, S.ESCALATED}),
-    S.CLOSED: frozenset({S.IN_PROGRESS, S.FOLLOWED_UP, S.REOPENED}),
-    S.FOLLOWED_UP: frozenset({S.REOPENED}),
-    # An escalated case is assigned (or escalated further) by the center that took it over.
-    S.ESCALATED: frozenset({S.ASSIGNED, S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-    S.TRANSFERRED: frozenset(),
-    # Resuming returns to the state the case was suspended in.
-    S.SUSPENDED: frozenset({S.REGISTERED, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED}),
-    S.REOPENED: frozenset({S.TRIAGED, S.ESCALATED, S.TRANSFERRED, S.SUSPENDED}),
-}
-
-
-# Being handled somewhere: these may be transferred or suspended, and (with unresolved) escalated.
-ACTIVE = frozenset({S.REGISTERED, S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED})
-
-
-ESCALATABLE = ACTIVE | {S.UNRESOLVED}
-
 
 Actor = AbstractBaseUser | None
 Apply = Callable[[Case], list[str]]
@@ -57,37 +29,34 @@ After = Callable[[Case, CaseEvent], None]
 
 def _transition(
     case: Case,
-    to: CaseStatus | None,
+    step: Step,
     *,
     actor: Actor,
-    event_type: str,
-    permission: str,
+    to: CaseStatus | None = None,
     reason: str = "",
     payload: dict | None = None,
     apply: Apply | None = None,
     after: After | None = None,
     expected_version: int | None = None,
-    sources: frozenset[CaseStatus] | None = None,
 ) -> Case:
-    """One lifecycle step under the row lock. `to` must be allowed from the locked row's current status,
-    and that status must be one this step starts from (`sources`, e.g. only an assigned case can be
-    signed for); `to=None` records a step that keeps the status (an extension request or decision).
-    `apply` checks and changes the locked row and returns the extra fields it changed; `after` runs once
-    the event exists (rows pointing at it, notifications)."""
+    """One lifecycle step under the row lock: the actor must hold the step's permission and jurisdiction,
+    the locked row's status must be one the step starts from and the step's conditions must hold. `to`
+    chooses among several targets (resolve, resume); a step without targets keeps the status. `apply`
+    checks the step's input against the locked row, changes it and returns the extra fields it changed;
+    `after` runs once the event exists (rows pointing at it, notifications)."""
+    target = step.target(to)
     with transaction.atomic():
-        locked = _lock(case, expected_version, actor=actor, permission=permission)
+        locked = _lock(case, expected_version, actor=actor, permission=step.permission)
         from_status = locked.status
-        allowed = to is None or to in ALLOWED[CaseStatus(from_status)]
-        if not allowed or (sources is not None and from_status not in sources):
-            raise InvalidTransition("invalid_transition", f"{from_status} → {to or from_status}")
+        _check_step(step, locked, actor)
         fields = apply(locked) if apply else []
-        if to is not None:
-            locked.status = to
+        if target is not None:
+            locked.status = target
         locked.version += 1
         locked.save(update_fields=["status", "version", *fields])
         event = event_write(
             locked,
-            event_type,
+            step.event_type,
             actor=actor,
             from_status=from_status,
             to_status=locked.status,
@@ -98,6 +67,31 @@ def _transition(
             after(locked, event)
     _copy_state(locked, case)
     return locked
+
+
+def _check_step(step: Step, case: Case, actor: Actor) -> None:
+    """What the table says about this case as it stands: the status and the step's conditions."""
+    if case.status not in step.sources:
+        raise InvalidTransition("invalid_transition", f"{step.name} from {case.status}")
+    for condition in step.conditions:
+        condition(case, actor)
+
+
+def steps_available(case: Case, user: Actor) -> set[str]:
+    """The steps `user` may take on `case` now, by `_transition`'s own checks (without the lock: a page
+    showing them may go stale, and the step itself still decides)."""
+    return {name for name, step in STEPS.items() if _may_take(step, case, user)}
+
+
+def _may_take(step: Step, case: Case, user: Actor) -> bool:
+    if case.status not in step.sources:
+        return False  # decided without a query
+    try:
+        guards.authorize(case, user, step.permission)
+        _check_step(step, case, user)
+    except (InvalidTransition, TransitionForbidden):
+        return False
+    return True
 
 
 def _lock(case: Case, expected_version: int | None, *, actor: Actor, permission: str) -> Case:
@@ -137,10 +131,6 @@ def _returned_handlers(returned: CaseEvent) -> tuple[Department | None, Abstract
     department = Department.objects.filter(pk=department_id).first() if department_id else None
     assignee = get_user_model().objects.filter(pk=assignee_id).first() if assignee_id else None
     return department, assignee
-
-
-def _last_event(case: Case, types: tuple[str, ...]) -> CaseEvent | None:
-    return CaseEvent.objects.filter(case=case, type__in=types).order_by("-at", "-pk").first()
 
 
 def _notify_assigned(case: Case, event: CaseEvent) -> None:

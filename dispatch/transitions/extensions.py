@@ -9,7 +9,6 @@ from dispatch import deadlines, guards
 from dispatch.choices import (
     DeadlineKind,
     DeadlineState,
-    EventType,
     ExtensionState,
     NotificationKind,
 )
@@ -21,6 +20,7 @@ from dispatch.transitions.core import (
     Actor,
     _transition,
 )
+from dispatch.transitions.steps import STEPS
 from grid.calendar import is_workday, working_days_between
 from intake.models import Case
 
@@ -48,7 +48,6 @@ def case_request_extension(
         raise TransitionInputError("extra_days", "extra_days_out_of_range")
 
     def apply(locked: Case) -> list[str]:
-        guards.require_handler(locked, actor)
         deadline = Deadline.objects.filter(case=locked, kind=kind, state__in=OPEN_DEADLINE_STATES).first()
         if deadline is None:
             raise InvalidTransition("no_running_deadline")
@@ -72,10 +71,8 @@ def case_request_extension(
     payloads: dict = {}
     return _transition(
         case,
-        None,
+        STEPS["request_extension"],
         actor=actor,
-        event_type=EventType.EXTENSION_REQUESTED,
-        permission=DispatchPermission.HANDLE,
         reason=reason,
         payload=payloads,
         apply=apply,
@@ -107,7 +104,6 @@ def extension_decide(
     days) or refuses a request."""
 
     def apply(locked: Case) -> list[str]:
-        guards.require_center_supervisor(locked, actor)
         request = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
         if request.state != ExtensionState.PENDING:
             raise InvalidTransition("extension_decided")
@@ -133,10 +129,8 @@ def extension_decide(
     case = Case.objects.get(pk=extension.case_id)
     return _transition(
         case,
-        None,
+        STEPS["approve_extension" if approve else "refuse_extension"],
         actor=actor,
-        event_type=EventType.EXTENSION_APPROVED if approve else EventType.EXTENSION_REFUSED,
-        permission=DispatchPermission.REVIEW,
         reason=reason,
         payload=payloads,
         apply=apply,

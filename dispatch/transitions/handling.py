@@ -5,38 +5,34 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
 
 from dispatch import deadlines, guards
 from dispatch.choices import (
     ArbitrationDecision,
+    CaseStatus,
     DeadlineKind,
     EventType,
     NotificationKind,
     TriageColor,
 )
 from dispatch.events import event_write
-from dispatch.exceptions import InvalidTransition, TransitionInputError
+from dispatch.exceptions import TransitionInputError
 from dispatch.models import CaseEvent
-from dispatch.permissions import DispatchPermission
 from dispatch.services import case_responsible_users, center_supervisors, notify_all
 from dispatch.transitions.core import (
     Actor,
-    S,
     _hand_to,
     _handler_payload,
-    _last_event,
     _notify_assigned,
     _returned_handlers,
     _start_handling,
     _transition,
 )
+from dispatch.transitions.steps import STEPS, last_event
 from dispatch.triage import propose_color
 from grid.models import Department
 from intake.choices import IN_CONTACT_CHANNELS
 from intake.models import Case
-
-RETURN_WINDOW = dt.timedelta(hours=24)
 
 
 def case_registered(case: Case) -> None:
@@ -75,15 +71,12 @@ def case_triage(
     payloads: dict = {}
     return _transition(
         case,
-        S.TRIAGED,
+        STEPS["triage"],
         actor=actor,
-        event_type=EventType.TRIAGED,
-        permission=DispatchPermission.TRIAGE,
         reason=reason,
         payload=payloads,
         apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.REGISTERED, S.REOPENED}),
     )
 
 
@@ -106,16 +99,13 @@ def case_assign(
 
     return _transition(
         case,
-        S.ASSIGNED,
+        STEPS["assign"],
         actor=actor,
-        event_type=EventType.ASSIGNED,
-        permission=DispatchPermission.ASSIGN,
         reason=reason,
         payload=_handler_payload(department, assignee),
         apply=apply,
         after=_notify_assigned,
         expected_version=expected_version,
-        sources=frozenset({S.TRIAGED, S.ESCALATED}),
     )
 
 
@@ -123,20 +113,16 @@ def case_sign(case: Case, *, actor: Actor, expected_version: int | None = None) 
     """assigned → in_progress (签收): meets the respond clock and starts the handling (close) clock."""
 
     def apply(locked: Case) -> list[str]:
-        guards.require_handler(locked, actor)
         fields = [] if locked.assignee_id else _hand_to(locked, locked.assigned_department, actor)
         _start_handling(locked, owner=locked.assignee)
         return fields
 
     return _transition(
         case,
-        S.IN_PROGRESS,
+        STEPS["sign"],
         actor=actor,
-        event_type=EventType.SIGNED,
-        permission=DispatchPermission.HANDLE,
         apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.ASSIGNED}),
     )
 
 
@@ -147,25 +133,18 @@ def case_return(case: Case, *, actor: Actor, reason: str, expected_version: int 
         raise TransitionInputError("reason", "reason_required")
 
     def apply(locked: Case) -> list[str]:
-        guards.require_handler(locked, actor)
-        assigned = _last_event(locked, (EventType.ASSIGNED, EventType.ARBITRATED))
-        if assigned is None or timezone.now() - assigned.at > RETURN_WINDOW:
-            raise InvalidTransition("return_window_passed")
         payloads.update(_handler_payload(locked.assigned_department, locked.assignee))
         return _hand_to(locked, None, None)
 
     payloads: dict = {}
     return _transition(
         case,
-        S.TRIAGED,
+        STEPS["return"],
         actor=actor,
-        event_type=EventType.RETURNED,
-        permission=DispatchPermission.HANDLE,
         reason=reason,
         payload=payloads,
         apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.ASSIGNED}),
         after=lambda locked, event: notify_all(
             center_supervisors(locked.handling_center), NotificationKind.RETURNED, case=locked
         ),
@@ -189,11 +168,9 @@ def case_arbitrate(
         raise TransitionInputError("assignee", "unit_or_person_required")
 
     def apply(locked: Case) -> list[str]:
-        returned = _last_event(locked, (EventType.RETURNED, EventType.TRIAGED, EventType.ARBITRATED))
-        if returned is None or returned.type != EventType.RETURNED:
-            raise InvalidTransition("no_return_to_arbitrate")
         if decision == ArbitrationDecision.INSIST:
-            target = _returned_handlers(returned)
+            # The step's condition found the return this arbitration decides on.
+            target = _returned_handlers(last_event(locked, (EventType.RETURNED,)))
         else:
             guards.check_handlers_in_scope(actor, department, assignee)
             target = (department, assignee)
@@ -203,16 +180,13 @@ def case_arbitrate(
     payloads: dict = {}
     return _transition(
         case,
-        S.ASSIGNED,
+        STEPS["arbitrate"],
         actor=actor,
-        event_type=EventType.ARBITRATED,
-        permission=DispatchPermission.ASSIGN,
         reason=reason,
         payload=payloads,
         apply=apply,
         after=_notify_assigned,
         expected_version=expected_version,
-        sources=frozenset({S.TRIAGED}),
     )
 
 
@@ -221,21 +195,16 @@ def case_claim(case: Case, *, actor: Actor, expected_version: int | None = None)
     Of two claims at once exactly one wins; the other gets InvalidTransition."""
 
     def apply(locked: Case) -> list[str]:
-        if locked.assignee_id is not None:
-            raise InvalidTransition("already_claimed")
         fields = _hand_to(locked, locked.assigned_department, actor)
         _start_handling(locked, owner=actor)
         return fields
 
     return _transition(
         case,
-        S.IN_PROGRESS,
+        STEPS["claim"],
         actor=actor,
-        event_type=EventType.CLAIMED,
-        permission=DispatchPermission.HANDLE,
         apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.TRIAGED, S.ASSIGNED}),
     )
 
 
@@ -252,20 +221,13 @@ def case_resolve(
     if not outcome.strip():
         raise TransitionInputError("outcome", "outcome_required")
 
-    def apply(locked: Case) -> list[str]:
-        guards.require_handler(locked, actor)
-        return []
-
     return _transition(
         case,
-        S.RESOLVED if resolved else S.UNRESOLVED,
+        STEPS["resolve"],
+        to=CaseStatus.RESOLVED if resolved else CaseStatus.UNRESOLVED,
         actor=actor,
-        event_type=EventType.RESOLVED,
-        permission=DispatchPermission.HANDLE,
         payload={**(payload or {}), "outcome": outcome, "resolved": resolved},
-        apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.IN_PROGRESS}),
     )
 
 
@@ -289,21 +251,17 @@ def case_close(case: Case, *, actor: Actor, report_back: dict, expected_version:
         raise TransitionInputError("report_back", "report_back_required")
 
     def apply(locked: Case) -> list[str]:
-        guards.require_handler(locked, actor)
         deadlines.deadline_meet(locked, DeadlineKind.CLOSE)
         deadlines.deadline_start(locked, DeadlineKind.FOLLOW_UP, owner=locked.assignee or actor)
         return []
 
     return _transition(
         case,
-        S.CLOSED,
+        STEPS["close"],
         actor=actor,
-        event_type=EventType.CLOSED,
-        permission=DispatchPermission.HANDLE,
         payload={"report_back": report_back},
         apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.RESOLVED, S.UNRESOLVED}),
     )
 
 
@@ -322,15 +280,12 @@ def case_send_back(case: Case, *, actor: Actor, reason: str, expected_version: i
 
     return _transition(
         case,
-        S.IN_PROGRESS,
+        STEPS["send_back"],
         actor=actor,
-        event_type=EventType.SENT_BACK,
-        permission=DispatchPermission.REVIEW,
         reason=reason,
         apply=apply,
         after=after,
         expected_version=expected_version,
-        sources=frozenset({S.CLOSED}),
     )
 
 
@@ -343,14 +298,11 @@ def case_follow_up(case: Case, *, actor: Actor, payload: dict, expected_version:
 
     return _transition(
         case,
-        S.FOLLOWED_UP,
+        STEPS["follow_up"],
         actor=actor,
-        event_type=EventType.FOLLOWED_UP,
-        permission=DispatchPermission.HANDLE,
         payload=payload,
         apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.CLOSED}),
     )
 
 
@@ -367,12 +319,9 @@ def case_reopen(case: Case, *, actor: Actor, reason: str, expected_version: int 
 
     return _transition(
         case,
-        S.REOPENED,
+        STEPS["reopen"],
         actor=actor,
-        event_type=EventType.REOPENED,
-        permission=DispatchPermission.REVIEW,
         reason=reason,
         apply=apply,
         expected_version=expected_version,
-        sources=frozenset({S.CLOSED, S.FOLLOWED_UP}),
     )

@@ -11,30 +11,23 @@ from dispatch.choices import (
     NotificationKind,
     TransferTarget,
 )
-from dispatch.exceptions import InvalidTransition, TransitionInputError
+from dispatch.exceptions import TransitionInputError
 from dispatch.models import CaseEvent, Escalation
-from dispatch.permissions import DispatchPermission
 from dispatch.routing import center_above, centers_below
 from dispatch.services import center_supervisors, notify_all
 from dispatch.transitions.core import (
-    ACTIVE,
-    ESCALATABLE,
     Actor,
-    S,
     _hand_to,
-    _last_event,
     _lock,
     _transition,
 )
+from dispatch.transitions.steps import STEPS, last_event
 from grid.models import Center
 from intake.models import Case
 
 # Clocks of the tier below stop when the case goes up; the higher center gets its own closing clock.
 # Handing a case down stops and starts the same ones.
 ESCALATION_CANCELS = (DeadlineKind.RESPOND, DeadlineKind.CLASSIFY, DeadlineKind.CLOSE)
-
-# A case is handed down once triaged or escalated, whether or not a unit has it yet.
-HAND_DOWN_SOURCES = frozenset({S.TRIAGED, S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED})
 
 
 def _move_to_center(locked: Case, center: Center, payloads: dict) -> list[str]:
@@ -63,9 +56,7 @@ def case_escalate(
     moved: dict = {}
 
     def apply(locked: Case) -> list[str]:
-        higher = center_above(locked.handling_region)
-        if higher is None:
-            raise InvalidTransition("no_higher_center")
+        higher = center_above(locked.handling_region)  # there is one: the step's condition
         moved.update(from_center=locked.handling_center, from_region=locked.handling_region)
         payloads["automatic"] = automatic
         return _move_to_center(locked, higher, payloads)
@@ -89,16 +80,13 @@ def case_escalate(
     payloads: dict = {}
     return _transition(
         case,
-        S.ESCALATED,
+        STEPS["escalate"],
         actor=actor,
-        event_type=EventType.ESCALATED,
-        permission=DispatchPermission.ESCALATE,
         reason=reason,
         payload=payloads,
         apply=apply,
         after=after,
         expected_version=expected_version,
-        sources=ESCALATABLE,
     )
 
 
@@ -122,16 +110,13 @@ def case_hand_down(
     payloads: dict = {}
     return _transition(
         case,
-        S.TRIAGED,
+        STEPS["hand_down"],
         actor=actor,
-        event_type=EventType.HANDED_DOWN,
-        permission=DispatchPermission.ESCALATE,
         reason=reason,
         payload=payloads,
         apply=apply,
         after=after,
         expected_version=expected_version,
-        sources=HAND_DOWN_SOURCES,
     )
 
 
@@ -151,15 +136,12 @@ def case_transfer(
 
     return _transition(
         case,
-        S.TRANSFERRED,
+        STEPS["transfer"],
         actor=actor,
-        event_type=EventType.TRANSFERRED,
-        permission=DispatchPermission.TRANSFER,
         reason=reason,
         payload={"to": to},
         apply=apply,
         expected_version=expected_version,
-        sources=ACTIVE,
     )
 
 
@@ -175,37 +157,34 @@ def case_suspend(case: Case, *, actor: Actor, reason: str, expected_version: int
     payloads: dict = {}
     return _transition(
         case,
-        S.SUSPENDED,
+        STEPS["suspend"],
         actor=actor,
-        event_type=EventType.SUSPENDED,
-        permission=DispatchPermission.SUSPEND,
         reason=reason,
         payload=payloads,
         apply=apply,
         expected_version=expected_version,
-        sources=ACTIVE,
     )
 
 
 def case_resume(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """suspended → the state it was suspended in; paused clocks restart with their remaining time."""
+    step = STEPS["resume"]
+
+    def apply(locked: Case) -> list[str]:
+        deadlines.deadlines_resume(locked)
+        return []
+
     with transaction.atomic():
-        locked = _lock(case, expected_version, actor=actor, permission=DispatchPermission.SUSPEND)
-        suspended = _last_event(locked, (EventType.SUSPENDED,))
-        if locked.status != S.SUSPENDED or suspended is None:
-            raise InvalidTransition("invalid_transition")
-
-        def apply(locked: Case) -> list[str]:
-            deadlines.deadlines_resume(locked)
-            return []
-
+        # The target is read under the lock: the suspension event says where the case was.
+        locked = _lock(case, expected_version, actor=actor, permission=step.permission)
+        suspended = last_event(locked, (EventType.SUSPENDED,))
+        # Without a suspension on record there is no status to return to, and the step refuses.
+        to = CaseStatus(suspended.from_status) if suspended else None
         return _transition(
             case,
-            CaseStatus(suspended.from_status),
+            step,
+            to=to,
             actor=actor,
-            event_type=EventType.RESUMED,
-            permission=DispatchPermission.SUSPEND,
             apply=apply,
             expected_version=expected_version,
-            sources=frozenset({S.SUSPENDED}),
         )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dispatch.choices import DeadlineKind, DeadlineState, DeadlineUnit
 from dispatch.models import Deadline
 from dispatch.selectors import overdue_list
-from dispatch.transitions import case_claim
+from dispatch.transitions import case_claim, steps_available
 from intake.models import Case
 from mediation.choices import NoticeKind
 from mediation.models import Agreement, MediationSession, SupervisionNotice
@@ -69,6 +69,23 @@ def test_claiming_a_claimed_case_says_so(client, mediator):
     assert "该案件已被其他人认领" in response.content.decode()
     case.refresh_from_db()
     assert case.assignee == mediator
+
+
+def test_the_workspace_offers_claiming_as_the_step_table_does(client, mediator, supervisor):
+    # given an unclaimed triaged case
+    case = CaseFactory(status="triaged")
+    client.force_login(mediator)
+    # when
+    page = client.get(reverse("mediation:workspace", args=[case.number]))
+    # then the lifecycle steps come from dispatch's table, and claiming is offered
+    assert page.context["steps"] == steps_available(case, mediator)
+    assert "认领本案" in page.content.decode()
+    # and once claimed it is no longer offered, nor to a supervisor (who does not handle cases)
+    case_claim(case, actor=mediator)
+    assert "认领本案" not in client.get(reverse("mediation:workspace", args=[case.number])).content.decode()
+    client.force_login(supervisor)
+    fresh = CaseFactory(status="triaged")
+    assert "认领本案" not in client.get(reverse("mediation:workspace", args=[fresh.number])).content.decode()
 
 
 def test_workspace_masks_parties_for_staff_without_full_identity(client, mediator, org):

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dispatch.exceptions import InvalidTransition, TransitionForbidden
-from dispatch.transitions import case_claim
+from dispatch.transitions import case_claim, steps_available
 from grid.selectors import department_list_for_user, region_list_for_user, staff_profile_get
-from intake.choices import CLAIMABLE_STATUSES, CONCLUDED_STATUSES, WORKING_STATUSES, CaseStatus
+from intake.choices import WORKING_STATUSES, CaseStatus
 from intake.masking import can_view_full_identity, mask_id_number, mask_phone, party_identities_for
 from intake.selectors import category_kinds_active
 from mediation import forms, services
@@ -104,7 +104,8 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "stage": _stage(case),
             "can_mediate": request.user.has_perm(MediationPermission.MEDIATE),
             "can_follow_up": request.user.has_perm(MediationPermission.FOLLOW_UP),
-            "can_review": request.user.has_perm("dispatch.review_case"),
+            # The lifecycle steps this user may take now (claim, close, follow up, reopen): dispatch's table.
+            "steps": steps_available(case, request.user),
             "start_form": forms.MediationStartForm(
                 departments=department_list_for_user(user=request.user), colleagues=colleagues
             ),
@@ -126,12 +127,11 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _stage(case) -> dict[str, bool]:
-    """Where the case stands, in the lifecycle's named sets (the template names no status itself)."""
+    """Where the case stands for mediation work (the template names no status itself); which lifecycle
+    steps it offers comes from dispatch's step table (`steps`)."""
     return {
-        "claimable": case.status in CLAIMABLE_STATUSES,
         "working": case.status in WORKING_STATUSES,
-        "concluded": case.status in CONCLUDED_STATUSES,
-        "closed": case.status == CaseStatus.CLOSED,
+        # A follow-up's reopen button belongs to the follow-up the case stands at.
         "followed_up": case.status == CaseStatus.FOLLOWED_UP,
     }
 
