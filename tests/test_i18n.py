@@ -738,7 +738,7 @@ def test_main_pages_in_english_show_no_chinese_outside_data(
 ):
     registered, handled = cases_with_english_data
     pages = {
-        None: ["/accounts/login/"],
+        None: ["/accounts/login/", "/track/"],
         clerk: [
             "/intake/register/",
             "/intake/today/",

@@ -171,3 +171,12 @@ def test_a_resident_looks_the_case_up_on_a_phone(phone_page, live_server, closed
     assert phone_page.locator(".track-stages li").count() == 5
     assert "登录" not in phone_page.locator("main, body").first.inner_text().split("办理进度查询")[0]
     screenshot(phone_page, "track_phone")
+
+
+def test_stage_labels_follow_the_residents_language(closed_case):
+    response = APIClient(REMOTE_ADDR="10.1.2.4", HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/public/track/", {"number": closed_case.number, "phone": PHONE}, format="json"
+    )
+
+    labels = [stage["label"] for stage in response.json()["stages"]] + [response.json()["status_label"]]
+    assert labels and all(label.isascii() for label in labels), labels
