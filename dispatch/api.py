@@ -1,11 +1,12 @@
 """Lifecycle actions over HTTP: validate, fetch through the jurisdiction selector, call the transition.
-Invalid or stale → 409, forbidden → 403, outside the jurisdiction → 404, bad input → 400."""
+Invalid or stale → 409, forbidden → 403, outside the jurisdiction → 404, bad input → 400: the transitions'
+DomainErrors, answered in the one error shape by zhongxin.api_errors."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,8 +14,6 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from dispatch import selectors, serializers, transitions
-from dispatch.exceptions import InvalidTransition, TransitionForbidden, TransitionInputError
-from dispatch.messages import error_message
 from intake.api import CanViewCases
 
 
@@ -57,10 +56,10 @@ class CaseActionView(APIView):
     @extend_schema(
         responses={
             200: serializers.CaseStateSerializer,
-            400: OpenApiResponse(description="bad input: the field names and a code"),
-            403: serializers.ErrorSerializer,
+            400: OpenApiResponse(description="bad input: the field and a code"),
+            403: OpenApiResponse(description="permission_denied, outside_jurisdiction or not_assignee"),
             404: OpenApiResponse(description="no such case in your jurisdiction"),
-            409: serializers.ErrorSerializer,
+            409: OpenApiResponse(description="invalid_transition or stale_version"),
         }
     )
     def post(self, request: Request, number: str) -> Response:
@@ -70,16 +69,7 @@ class CaseActionView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        try:
-            case = action.run(case, actor=request.user, expected_version=version, **data)
-        except InvalidTransition as error:
-            return _error(error, status.HTTP_409_CONFLICT)
-        except TransitionForbidden as error:
-            return _error(error, status.HTTP_403_FORBIDDEN)
-        except TransitionInputError as error:
-            return Response(
-                {error.field: [error_message(error)], "code": error.code}, status=status.HTTP_400_BAD_REQUEST
-            )
+        case = action.run(case, actor=request.user, expected_version=version, **data)
         return Response(serializers.CaseStateSerializer(case).data)
 
 
@@ -102,7 +92,3 @@ class CaseDeadlineList(generics.ListAPIView):
     def get_queryset(self):
         case = selectors.case_get_for_user(user=self.request.user, number=self.kwargs["number"])
         return selectors.case_deadlines(case)
-
-
-def _error(error: Exception, code: int) -> Response:
-    return Response({"detail": error_message(error), "code": error.code}, status=code)

@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.errors import error_fields
 from tests.roles import make_staff
 
 
@@ -47,7 +48,7 @@ def test_bad_parent_code_is_400_with_json(api):
     response = api.get("/api/v1/regions/", {"parent": "abc"})
 
     assert response.status_code == 400
-    assert "parent" in response.json()
+    assert error_fields(response.json()) == {"parent"}
 
 
 def test_centers_and_departments_are_scoped(api):
