@@ -33,6 +33,7 @@ from mediation.selectors import (
 
 
 def _require(request: Request, permission: str) -> None:
+    """For reads and notices; the case services check mediation work themselves (mediation_authorize)."""
     if not request.user.has_perm(permission):
         raise ApiPermissionDenied
 

@@ -80,3 +80,11 @@ def test_openapi_schema_and_self_hosted_docs(api):
     assert schema.status_code == 200 and "/api/v1/regions/" in schema.json()["paths"]
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_the_schema_says_ancestors_is_the_plain_list_it_answers(api):
+    schema = api.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/regions/{code}/ancestors/"]["get"]
+
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert [parameter["name"] for parameter in operation["parameters"]] == ["code"]
