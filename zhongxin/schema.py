@@ -1,8 +1,8 @@
 """OpenAPI post-processing: the one error shape (zhongxin.api_errors) as one component, `Error`, which every
-operation's 4xx responses reference; and the refusals every operation may answer whatever the view —
-401/403 (authentication, permission), 429 (throttled), 404 where the path names an object, and for an
-operation with a body 400 (malformed or too deep JSON), 413 (too large) and 415 (not JSON or a form);
-400 too where query parameters are validated."""
+operation's 4xx responses reference; and the refusals an operation may answer whatever the view says:
+401/403 (authentication, permission) and 429 (throttled) always; 404 where the path or the query names an
+object (or a page); 400 where query parameters are validated; 400 and 409 for every write (a service's
+refusal of the input or of the object's state); 413 and 415 for a body (too large, not JSON or a form)."""
 
 ERROR_COMPONENT = "Error"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
@@ -31,29 +31,34 @@ ALWAYS = {
     "403": "the caller's role or jurisdiction does not allow this",
     "429": "too many requests (Retry-After says when to try again)",
 }
-WITH_PATH_OBJECT = {"404": "no such object in your jurisdiction"}
-WITH_BODY = {
+WITH_PARAMETERS = {"404": "no such object (or page) in your jurisdiction"}
+WITH_QUERY = {"400": "bad query parameters"}
+WRITE = {
     "400": "bad input: malformed or too deeply nested JSON, or a field's value",
-    "413": "request body too large",
-    "415": "unsupported media type",
+    "409": "the object's state refuses this (e.g. invalid_transition, stale_version)",
 }
+WITH_BODY = {"413": "request body too large", "415": "unsupported media type"}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
 def error_responses(result: dict, generator, request, public) -> dict:
     """Adds the shared refusals to every operation, then points every 4xx response at `Error`."""
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
     for path, operations in result.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
+            has_query = any(parameter.get("in") == "query" for parameter in operation.get("parameters", []))
             added = {**ALWAYS}
-            if "{" in path:
-                added |= WITH_PATH_OBJECT
+            if "{" in path or has_query:
+                added |= WITH_PARAMETERS
+            if has_query:
+                added |= WITH_QUERY
+            if method in WRITE_METHODS:
+                added |= WRITE
             if "requestBody" in operation:
                 added |= WITH_BODY
-            if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
-                added.setdefault("400", "bad query parameters")
             for status, description in added.items():
                 responses.setdefault(status, {"description": description})
             for status, response in responses.items():
