@@ -1,5 +1,6 @@
 """Lifecycle actions over HTTP: validate, fetch through the jurisdiction selector, call the transition.
-Invalid or stale → 409, forbidden → 403, outside the jurisdiction → 404, bad input → 400."""
+Invalid or stale → 409, forbidden → 403, outside the jurisdiction → 404, bad input → 400: the transitions'
+DomainErrors, answered in the one error shape by zhongxin.api_errors."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from functools import partial
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,10 +16,9 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from dispatch import selectors, serializers, tracking, transitions
-from dispatch.exceptions import InvalidTransition, TransitionForbidden, TransitionInputError
-from dispatch.messages import error_message
 from dispatch.permissions import DispatchPermission
 from intake.api import CanViewCases
+from zhongxin.errors import DomainError
 
 
 class CanDecideExtensions(BasePermission):
@@ -75,10 +75,10 @@ class CaseActionView(APIView):
     @extend_schema(
         responses={
             200: serializers.CaseStateSerializer,
-            400: OpenApiResponse(description="bad input: the field names and a code"),
-            403: serializers.ErrorSerializer,
+            400: OpenApiResponse(description="bad input: the field and a code"),
+            403: OpenApiResponse(description="permission_denied, outside_jurisdiction or not_assignee"),
             404: OpenApiResponse(description="no such case in your jurisdiction"),
-            409: serializers.ErrorSerializer,
+            409: OpenApiResponse(description="invalid_transition or stale_version"),
         }
     )
     def post(self, request: Request, number: str) -> Response:
@@ -88,16 +88,7 @@ class CaseActionView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        try:
-            case = action.run(case, actor=request.user, expected_version=version, **data)
-        except InvalidTransition as error:
-            return _error(error, status.HTTP_409_CONFLICT)
-        except TransitionForbidden as error:
-            return _error(error, status.HTTP_403_FORBIDDEN)
-        except TransitionInputError as error:
-            return Response(
-                {error.field: [error_message(error)], "code": error.code}, status=status.HTTP_400_BAD_REQUEST
-            )
+        case = action.run(case, actor=request.user, expected_version=version, **data)
         return Response(serializers.CaseStateSerializer(case).data)
 
 
@@ -164,10 +155,10 @@ class PublicTrackView(APIView):
         data.is_valid(raise_exception=True)
         try:
             progress = tracking.progress_lookup(request=request, **data.validated_data)
-        except tracking.LookupRefused:
-            return Response({"code": "too_many_lookups", "detail": TRACK_REFUSED}, status=429)
+        except tracking.LookupRefused as refused:
+            raise DomainError("too_many_lookups", TRACK_REFUSED, status=429) from refused
         if progress is None:
-            return Response({"code": "not_found", "detail": TRACK_MISSED}, status=404)
+            raise DomainError("not_found", TRACK_MISSED, status=404)
         return Response(serializers.ProgressSerializer(progress).data)
 
 
@@ -183,7 +174,3 @@ class ExtensionPendingList(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.extension_pending_list(user=self.request.user)
-
-
-def _error(error: Exception, code: int) -> Response:
-    return Response({"detail": error_message(error), "code": error.code}, status=code)

@@ -1,8 +1,11 @@
 """What the stable error codes of the lifecycle say to a person (API `detail` and page messages)."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.exceptions import DispatchError
+if TYPE_CHECKING:  # the exceptions read this table
+    from dispatch.exceptions import DispatchError
 
 MESSAGES = {
     "invalid_transition": _("案件当前状态不允许此操作"),
@@ -38,5 +41,5 @@ MESSAGES = {
 }
 
 
-def error_message(error: DispatchError) -> str:
-    return str(MESSAGES.get(error.code, error.detail))
+def error_message(error: "DispatchError") -> str:
+    return error.detail

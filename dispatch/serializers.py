@@ -119,12 +119,6 @@ class CloseSerializer(VersionedSerializer):
         return ReportBack(**value).payload()
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    # Stable English code, e.g. "stale_version", "invalid_transition", "permission_denied".
-    code = serializers.CharField()
-
-
 class CaseStateSerializer(serializers.ModelSerializer):
     handling_center = serializers.CharField(source="handling_center.code")
     assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)

@@ -5,7 +5,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dispatch import selectors, tracking, transitions
 from dispatch.choices import CaseStatus
 from dispatch.deadlines import extended_due
-from dispatch.exceptions import DispatchError, InvalidTransition, TransitionForbidden
+from dispatch.exceptions import InvalidTransition
 from dispatch.forms import (
     AssignForm,
     ExtensionDecisionForm,
@@ -34,6 +33,7 @@ from dispatch.services import notifications_mark_read
 from dispatch.triage import propose_color
 from intake.models import Case
 from intake.permissions import IntakePermission
+from zhongxin.pages import run_service
 
 
 @login_required
@@ -284,16 +284,8 @@ def _posted(request: HttpRequest, case: Case) -> QueryDict:
 
 
 def _run(request: HttpRequest, action: Callable[[], Case], done: str) -> bool:
-    try:
-        action()
-    except TransitionForbidden as error:
-        # Not a stale page but a step this user may not take: refused like any forbidden page.
-        raise PermissionDenied(error.code) from error
-    except DispatchError as error:
-        messages.error(request, error_message(error))
-        return False
-    messages.success(request, done)
-    return True
+    # A step this user may not take is the 403 page, not a stale page (zhongxin.pages).
+    return run_service(request, action, done)
 
 
 @require_http_methods(["GET", "POST"])

@@ -53,8 +53,12 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404
         return region
 
-    @extend_schema(responses=RegionSerializer(many=True))
-    @action(detail=True)
+    # The whole path, never a page of it: no pagination, and the list's query parameters do not apply.
+    @extend_schema(
+        responses=RegionSerializer(many=True),
+        parameters=[OpenApiParameter("parent", exclude=True), OpenApiParameter("q", exclude=True)],
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def ancestors(self, request: Request, code: str) -> Response:
         """The path from the province down to this region (the caller must see the region itself)."""
         region = self.get_object()

@@ -33,6 +33,7 @@ from intake.serializers import (
     ChoiceSerializer,
 )
 from intake.services import PARTY_ERROR_KEY, case_register, case_register_once
+from zhongxin.errors import DomainError
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
@@ -70,9 +71,9 @@ def nest_errors(message_dict: dict[str, list[str]]) -> dict:
 
 
 ERROR_RESPONSE = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="field name -> list of messages (parties nested by index), e.g. "
-    '{"parties": {"0": {"id_number": ["身份证号码校验位错误…"]}}, "region": ["…不在您的辖区内…"]}',
+    description="bad input: the first failing field (dotted, parties nested by index) and all of them "
+    'in "errors", e.g. {"code": "invalid", "detail": "身份证号码校验位错误…", '
+    '"field": "parties.0.id_number"}',
 )
 
 
@@ -218,7 +219,12 @@ class CaseViewSet(
         except DjangoValidationError as error:
             body = nest_errors(error.message_dict)
             if "idempotency_key" in body:
-                return Response({IDEMPOTENCY_HEADER: body["idempotency_key"]}, status=422)
+                raise DomainError(
+                    "idempotency_key_reused",
+                    body["idempotency_key"][0],
+                    field=IDEMPOTENCY_HEADER,
+                    status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+                ) from None
             raise ValidationError(body) from None
         case = selectors.case_get_for_user(user=request.user, number=case.number)
         headers = {"Location": reverse("intake_api:case-detail", args=[case.number])}

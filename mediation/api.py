@@ -1,10 +1,10 @@
-"""Mediation over HTTP, thin: validate, fetch through the jurisdiction selectors, call a service.
-Refused by state → 409, by role → 403, outside the jurisdiction → 404, bad input → 400 naming the field.
+"""Mediation over HTTP, thin: fetch through the jurisdiction selectors, ask the service's guard, validate,
+call the service. Refused by state → 409, by role → 403, outside the jurisdiction → 404, bad input → 400
+naming the field: the services' DomainErrors, answered in the one error shape by zhongxin.api_errors.
 Claiming is the lifecycle's own endpoint (POST /api/v1/cases/{number}/claim/, dispatch.api)."""
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,13 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dispatch.exceptions import InvalidTransition, TransitionForbidden, TransitionInputError
-from dispatch.messages import error_message
 from dispatch.serializers import CaseStateSerializer
 from grid.selectors import center_list_for_user, department_list_for_user
 from intake.selectors import case_list_for_user
 from mediation import notices, serializers, services
-from mediation.exceptions import MediationError, NoticeForbidden
 from mediation.permissions import MediationPermission
 from mediation.selectors import (
     Queue,
@@ -37,6 +34,7 @@ from mediation.selectors import (
 
 
 def _require(request: Request, permission: str) -> None:
+    """For reads and notices; the case services check mediation work themselves (mediation_authorize)."""
     if not request.user.has_perm(permission):
         raise ApiPermissionDenied
 
@@ -44,18 +42,7 @@ def _require(request: Request, permission: str) -> None:
 def _run(
     action: Callable[[], object], serialize: Callable[[object], dict], created: bool = False
 ) -> Response:
-    try:
-        result = action()
-    except MediationError as error:
-        if error.conflict:
-            return Response({"detail": error.message}, status=status.HTTP_409_CONFLICT)
-        return Response({error.field or "detail": [error.message]}, status=status.HTTP_400_BAD_REQUEST)
-    except InvalidTransition as error:
-        return Response({"detail": error_message(error), "code": error.code}, status=status.HTTP_409_CONFLICT)
-    except TransitionInputError as error:
-        return Response({error.field: [error_message(error)]}, status=status.HTTP_400_BAD_REQUEST)
-    except (TransitionForbidden, NoticeForbidden, PermissionDenied) as error:
-        return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+    result = action()
     return Response(serialize(result), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -94,9 +81,8 @@ class MediationStartView(APIView):
         request=serializers.MediationStartSerializer, responses={201: serializers.RecordSerializer}
     )
     def post(self, request: Request, number: str) -> Response:
-        _require(request, MediationPermission.MEDIATE)
         case = case_get_for_user(user=request.user, number=number)
-        _require_case_mediator(request, case)
+        services.mediation_authorize(case, request.user)
         data = _valid(serializers.MediationStartSerializer, request)
         return _run(
             lambda: services.mediation_start(case=case, actor=request.user, **data),
@@ -105,27 +91,26 @@ class MediationStartView(APIView):
         )
 
 
-def _require_case_mediator(request: Request, case, record=None) -> None:
-    # Checked before the body is validated: someone else's case is a 403 whatever they send.
-    try:
-        services.mediator_require(case, request.user, record)
-    except TransitionForbidden as error:
-        raise ApiPermissionDenied(str(error)) from None
-
-
 def _record(request: Request, number: str, pk: int):
+    """The mediation record, once the service's guard allows the caller: asked before the body is
+    validated, so someone else's case is a 403 whatever they send."""
     case = case_get_for_user(user=request.user, number=number)
     record = case.mediations.filter(pk=pk).first()
     if record is None:
         raise Http404
-    _require_case_mediator(request, case, record)
+    services.mediation_authorize(case, request.user, record=record)
     return record
+
+
+def _agreement(request: Request, pk: int):
+    agreement = agreement_get_for_user(user=request.user, pk=pk)
+    services.mediation_authorize(agreement.record.case, request.user, record=agreement.record)
+    return agreement
 
 
 class SessionView(APIView):
     @extend_schema(request=serializers.SessionSerializer, responses={201: serializers.SessionSerializer})
     def post(self, request: Request, number: str, pk: int) -> Response:
-        _require(request, MediationPermission.MEDIATE)
         record = _record(request, number, pk)
         data = _valid(serializers.SessionSerializer, request)
         return _run(
@@ -138,7 +123,6 @@ class SessionView(APIView):
 class AgreementGenerateView(APIView):
     @extend_schema(request=None, responses={201: serializers.AgreementSerializer})
     def post(self, request: Request, number: str, pk: int) -> Response:
-        _require(request, MediationPermission.MEDIATE)
         record = _record(request, number, pk)
         return _run(
             lambda: services.agreement_generate(record=record, actor=request.user),
@@ -159,8 +143,7 @@ class AgreementView(APIView):
 
     @extend_schema(request=serializers.AgreementEditSerializer, responses=serializers.AgreementSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        _require(request, MediationPermission.MEDIATE)
-        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        agreement = _agreement(request, pk)
         data = _valid(serializers.AgreementEditSerializer, request)
         return _run(
             lambda: services.agreement_update(agreement=agreement, actor=request.user, **data),
@@ -171,8 +154,7 @@ class AgreementView(APIView):
 class AgreementFinaliseView(APIView):
     @extend_schema(request=None, responses=serializers.AgreementSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        _require(request, MediationPermission.MEDIATE)
-        agreement = agreement_get_for_user(user=request.user, pk=pk)
+        agreement = _agreement(request, pk)
         return _run(
             lambda: services.agreement_finalise(agreement=agreement, actor=request.user),
             lambda result: serializers.AgreementSerializer(result).data,
@@ -182,7 +164,6 @@ class AgreementFinaliseView(APIView):
 class ConcludeView(APIView):
     @extend_schema(request=serializers.ConcludeSerializer, responses=serializers.RecordSerializer)
     def post(self, request: Request, number: str, pk: int) -> Response:
-        _require(request, MediationPermission.MEDIATE)
         record = _record(request, number, pk)
         data = _valid(serializers.ConcludeSerializer, request)
         return _run(
@@ -196,9 +177,8 @@ class CloseView(APIView):
 
     @extend_schema(request=serializers.ReportBackSerializer, responses=CaseStateSerializer)
     def post(self, request: Request, number: str) -> Response:
-        _require(request, MediationPermission.MEDIATE)
         case = case_get_for_user(user=request.user, number=number)
-        _require_case_mediator(request, case)
+        services.mediation_authorize(case, request.user)
         report_back = services.ReportBack(**_valid(serializers.ReportBackSerializer, request))
         return _run(
             lambda: services.case_close_with_report_back(
@@ -222,8 +202,8 @@ class FollowUpView(APIView):
         },
     )
     def post(self, request: Request, number: str) -> Response:
-        _require(request, MediationPermission.FOLLOW_UP)
         case = case_get_for_user(user=request.user, number=number)
+        services.mediation_authorize(case, request.user, permission=MediationPermission.FOLLOW_UP)
         data = _valid(serializers.FollowUpRecordSerializer, request)
         return _run(
             lambda: services.follow_up_record(case=case, actor=request.user, **data),
@@ -256,7 +236,7 @@ class NoticeListView(APIView):
         numbers = data.pop("cases")
         cases = list(case_list_for_user(user=request.user).filter(number__in=numbers))
         if len(cases) != len(set(numbers)):
-            return Response({"cases": [_("案件编号不存在或不在辖区内")]}, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({"cases": [_("案件编号不存在或不在辖区内")]})
         return _run(
             lambda: notices.notice_issue(
                 issuer=request.user,

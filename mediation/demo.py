@@ -185,9 +185,11 @@ def _case(spec: dict, *, clerk, mediator, supervisor, center) -> Case:
         agreement = services.agreement_generate(record=record, actor=mediator, terms=spec["terms"])
         services.agreement_finalise(agreement=agreement, actor=mediator)
         if spec["follow_up"]:
-            services.agreement_confirmation_request(agreement=agreement, court="长春市南关区人民法院")
+            services.agreement_confirmation_request(
+                agreement=agreement, actor=mediator, court="长春市南关区人民法院"
+            )
             services.agreement_confirmation_record(
-                agreement=agreement, confirmed=True, reference="（2026）吉0102民特215号"
+                agreement=agreement, actor=mediator, confirmed=True, reference="（2026）吉0102民特215号"
             )
     if spec["outcome"] == MediationOutcome.FAILED:
         _wage_case_support(case, mediator)
@@ -231,7 +233,7 @@ def _wage_case_support(case: Case, mediator) -> None:
         note="调解不成，引导工人向法院起诉，法院立案前委派诉前调解。",
     )
     services.referral_report_result(
-        referral=referral, result="法院已立案受理，并对被申请人账户采取保全措施。"
+        referral=referral, actor=mediator, result="法院已立案受理，并对被申请人账户采取保全措施。"
     )
     services.relief_add(
         case=case,

@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dispatch.exceptions import TransitionForbidden
+from dispatch.permissions import DispatchPermission
 from dispatch.services import center_supervisors, notify_all
 from dispatch.transitions import ReportBack, case_close, case_follow_up, case_reopen, case_resolve
 from grid.models import Department
 from intake.choices import WORKING_STATUSES, CaseStatus
 from intake.models import Case
+from intake.selectors import case_list_for_user
 from mediation import hooks
 from mediation.choices import (
     RESOLVED_OUTCOMES,
@@ -36,6 +38,7 @@ from mediation.models import (
     Referral,
     ReliefMeasure,
 )
+from mediation.permissions import MediationPermission
 
 
 def _require_working(case: Case) -> None:
@@ -43,7 +46,26 @@ def _require_working(case: Case) -> None:
         raise MediationError(_("案件当前不在办理中，不能记录调解工作。"), conflict=True)
 
 
-def mediator_require(case: Case, actor: AbstractBaseUser, record: MediationRecord | None = None) -> None:
+def mediation_authorize(
+    case: Case,
+    actor: AbstractBaseUser,
+    *,
+    permission: str = MediationPermission.MEDIATE,
+    record: MediationRecord | None = None,
+) -> None:
+    """Who may do mediation work on a case, checked by every service here (views and the API call it too, to
+    refuse before reading a form): the role's permission, the case visible to the actor (intake's one
+    visibility rule: jurisdiction or a grant), and for mediation work proper being its mediator.
+    Raises TransitionForbidden: permission_denied, outside_jurisdiction, not_assignee (dispatch's codes)."""
+    if not actor.has_perm(permission):
+        raise TransitionForbidden("permission_denied")
+    if not case_list_for_user(user=actor).filter(pk=case.pk).exists():
+        raise TransitionForbidden("outside_jurisdiction")
+    if permission == MediationPermission.MEDIATE:
+        _mediator_require(case, actor, record)
+
+
+def _mediator_require(case: Case, actor: AbstractBaseUser, record: MediationRecord | None = None) -> None:
     """Mediation work is done by the person responsible for the case, or by its mediations' mediators:
     holding the mediator's permissions is not enough to act on someone else's case."""
     if actor.pk == case.assignee_id:
@@ -65,8 +87,8 @@ def mediation_start(
     co_mediators: Iterable[AbstractBaseUser] = (),
 ) -> MediationRecord:
     """Opens a mediation record on a case being handled, with the actor as presiding mediator."""
+    mediation_authorize(case, actor)
     _require_working(case)
-    mediator_require(case, actor)
     if not committee.strip():
         raise MediationError(_("请填写调解组织。"), field="committee")
     record = MediationRecord.objects.create(
@@ -80,7 +102,7 @@ def session_record(
     *, record: MediationRecord, actor: AbstractBaseUser, held_at, place: str, participants: str, minutes: str
 ) -> MediationSession:
     """Adds a sitting with its minutes; refused once the mediation has an outcome."""
-    mediator_require(record.case, actor, record)
+    mediation_authorize(record.case, actor, record=record)
     _require_working(record.case)
     if record.outcome:
         raise MediationError(_("调解已结束，不能再添加调解会记录。"), conflict=True)
@@ -100,7 +122,7 @@ def agreement_generate(*, record: MediationRecord, actor: AbstractBaseUser, term
     """Drafts the next version of the 调解协议书 from the case (parties, facts) and its latest session.
     At most one draft per record: the database refuses a second."""
     case = record.case
-    mediator_require(case, actor, record)
+    mediation_authorize(case, actor, record=record)
     with transaction.atomic():
         locked = MediationRecord.objects.select_for_update().get(pk=record.pk)
         if locked.agreements.filter(state=AgreementState.DRAFT).exists():
@@ -127,7 +149,7 @@ def agreement_update(
     *, agreement: Agreement, actor: AbstractBaseUser, facts: str, terms: str, performance: str = ""
 ) -> Agreement:
     """Changes a draft's text. A final agreement is never edited: the update is refused, not applied."""
-    mediator_require(agreement.record.case, actor, agreement.record)
+    mediation_authorize(agreement.record.case, actor, record=agreement.record)
     if not terms.strip():
         raise MediationError(_("协议内容不能为空。"), field="terms")
     changed = Agreement.objects.filter(pk=agreement.pk, state=AgreementState.DRAFT).update(
@@ -141,7 +163,7 @@ def agreement_update(
 
 def agreement_finalise(*, agreement: Agreement, actor: AbstractBaseUser) -> Agreement:
     """Draft -> final, once (compare-and-set): after this the row never changes."""
-    mediator_require(agreement.record.case, actor, agreement.record)
+    mediation_authorize(agreement.record.case, actor, record=agreement.record)
     if not agreement.terms.strip():
         raise MediationError(_("协议内容为空，不能定稿。"), field="terms")
     changed = Agreement.objects.filter(pk=agreement.pk, state=AgreementState.DRAFT).update(
@@ -153,8 +175,11 @@ def agreement_finalise(*, agreement: Agreement, actor: AbstractBaseUser) -> Agre
     return agreement
 
 
-def agreement_confirmation_request(*, agreement: Agreement, court: str, requested_at=None) -> Agreement:
+def agreement_confirmation_request(
+    *, agreement: Agreement, actor: AbstractBaseUser, court: str, requested_at=None
+) -> Agreement:
     """Marks that the parties applied for 司法确认 of a final agreement."""
+    mediation_authorize(agreement.record.case, actor, record=agreement.record)
     if not agreement.is_final:
         raise MediationError(_("协议书定稿后方可申请司法确认。"), conflict=True)
     if not court.strip():
@@ -171,9 +196,10 @@ def agreement_confirmation_request(*, agreement: Agreement, court: str, requeste
 
 
 def agreement_confirmation_record(
-    *, agreement: Agreement, confirmed: bool, reference: str, decided_at=None
+    *, agreement: Agreement, actor: AbstractBaseUser, confirmed: bool, reference: str, decided_at=None
 ) -> Agreement:
     """Records the court's ruling on a pending 司法确认 request."""
+    mediation_authorize(agreement.record.case, actor, record=agreement.record)
     changed = Agreement.objects.filter(pk=agreement.pk, confirmation=JudicialConfirmation.REQUESTED).update(
         confirmation=JudicialConfirmation.CONFIRMED if confirmed else JudicialConfirmation.REJECTED,
         confirmation_reference=reference.strip(),
@@ -190,7 +216,7 @@ def mediation_conclude(
 ) -> MediationRecord:
     """Records the outcome and resolves the case through dispatch (resolved or unresolved).
     "By agreement" needs a final agreement; "failed" needs the next step the parties were guided to."""
-    mediator_require(record.case, actor, record)
+    mediation_authorize(record.case, actor, record=record)
     if outcome not in MediationOutcome.values:
         raise MediationError(_("请选择调解结果。"), field="outcome")
     if (
@@ -222,7 +248,7 @@ def mediation_conclude(
 
 def case_close_with_report_back(*, case: Case, actor: AbstractBaseUser, report_back: ReportBack) -> Case:
     """Closes a resolved/unresolved case; refused without a recorded outcome or a report-back."""
-    mediator_require(case, actor)
+    mediation_authorize(case, actor)
     if not case.mediations.exclude(outcome="").exists():
         raise MediationError(_("尚未记录调解结果，不能办结。"), field="outcome")
     if not report_back.method or not report_back.note.strip():
@@ -242,6 +268,7 @@ def referral_create(
     note: str = "",
 ) -> Referral:
     """Records a hand-over with a court, police station or petition office (诉调/警调/访调对接)."""
+    mediation_authorize(case, actor)
     if not body.strip():
         raise MediationError(_("请填写对接单位。"), field="body")
     return Referral.objects.create(
@@ -256,8 +283,9 @@ def referral_create(
     )
 
 
-def referral_report_result(*, referral: Referral, result: str) -> Referral:
+def referral_report_result(*, referral: Referral, actor: AbstractBaseUser, result: str) -> Referral:
     """Records the result reported back to the other body; reported once."""
+    mediation_authorize(referral.case, actor)
     if not result.strip():
         raise MediationError(_("请填写办理结果。"), field="result")
     changed = Referral.objects.filter(pk=referral.pk, result_reported_at__isnull=True).update(
@@ -282,6 +310,7 @@ def follow_up_record(
 ) -> FollowUp:
     """Records a 回访 on a closed case (closed -> followed_up). A dissatisfied resident or a recurrence
     is put before the center's supervisors, who may reopen the case (follow_up_reopen)."""
+    mediation_authorize(case, actor, permission=MediationPermission.FOLLOW_UP)
     if case.status != CaseStatus.CLOSED:
         raise MediationError(_("案件办结后才能回访。"), conflict=True)
     if satisfaction not in Satisfaction.values:
@@ -307,6 +336,7 @@ def follow_up_record(
 
 def follow_up_reopen(*, follow_up: FollowUp, actor: AbstractBaseUser) -> FollowUp:
     """Reopens the case after a dissatisfied or recurred follow-up (a supervisor's review, via dispatch)."""
+    mediation_authorize(follow_up.case, actor, permission=DispatchPermission.REVIEW)
     if not follow_up.needs_review:
         raise MediationError(_("仅在群众不满意或纠纷反弹时才能重新办理。"), conflict=True)
     with transaction.atomic():
@@ -344,6 +374,7 @@ def relief_add(
     note: str = "",
 ) -> ReliefMeasure:
     """Notes a relief measure taken for a resident in difficulty (民政救助、法律援助、司法救助)."""
+    mediation_authorize(case, actor)
     if kind not in ReliefKind.values:
         raise MediationError(_("请选择帮扶措施。"), field="kind")
     if amount is not None and amount < 0:

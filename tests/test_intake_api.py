@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from intake.models import Case, Category, IdentityView
 from intake.tests.factories import mobile, register, resident_id
+from tests.errors import error_fields
 from tests.roles import CHENGGUAN, HUAYANG
 
 URL = "/api/v1/cases/"
@@ -146,10 +147,7 @@ def test_bad_input_is_a_400_naming_the_field(clerk, overrides, path):
     response = api(clerk).post(URL, body(**overrides), format="json")
 
     assert response.status_code == 400
-    node = response.json()
-    for key in path:
-        assert key in node, response.json()
-        node = node[key]
+    assert ".".join(path) in error_fields(response.json()), response.json()
     assert not Case.objects.exists()
 
 
@@ -157,7 +155,9 @@ def test_missing_fields_are_each_named(clerk):
     response = api(clerk).post(URL, {}, format="json")
 
     assert response.status_code == 400
-    assert {"channel", "category", "region", "summary", "description", "parties"} <= set(response.json())
+    assert {"channel", "category", "region", "summary", "description", "parties"} <= error_fields(
+        response.json()
+    )
 
 
 def test_a_retired_category_is_a_400(clerk):
@@ -165,7 +165,8 @@ def test_a_retired_category_is_a_400(clerk):
 
     response = api(clerk).post(URL, body(), format="json")
 
-    assert response.status_code == 400 and "已停用" in response.json()["category"][0]
+    assert response.status_code == 400 and response.json()["field"] == "category"
+    assert "已停用" in response.json()["detail"]
 
 
 def test_malformed_json_is_a_400_not_a_500(clerk):
@@ -177,7 +178,7 @@ def test_malformed_json_is_a_400_not_a_500(clerk):
 def test_null_characters_are_a_400(clerk):
     response = api(clerk).post(URL, body(summary="a\x00b"), format="json")
 
-    assert response.status_code == 400 and "summary" in response.json()
+    assert response.status_code == 400 and "summary" in error_fields(response.json())
 
 
 def test_an_idempotency_key_replays_the_first_answer(clerk, center):
@@ -198,7 +199,8 @@ def test_the_same_key_with_another_body_is_refused(clerk, center):
 
     response = client.post(URL, body(summary="另一件事"), format="json", HTTP_IDEMPOTENCY_KEY="k1")
 
-    assert response.status_code == 422 and "Idempotency-Key" in response.json()
+    assert response.status_code == 422 and error_fields(response.json()) == {"Idempotency-Key"}
+    assert response.json()["code"] == "idempotency_key_reused"
     assert Case.objects.count() == 1
 
 
@@ -221,7 +223,7 @@ def test_a_failed_create_does_not_burn_the_key(clerk):
 def test_a_malformed_key_is_a_400(clerk):
     response = api(clerk).post(URL, body(), format="json", HTTP_IDEMPOTENCY_KEY="键" * 3)
 
-    assert response.status_code == 400 and "Idempotency-Key" in response.json()
+    assert response.status_code == 400 and error_fields(response.json()) == {"Idempotency-Key"}
 
 
 def test_categories_and_channels(clerk):

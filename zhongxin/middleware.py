@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from zhongxin.errors import error_body
+
 logger = logging.getLogger(__name__)
 
 
@@ -29,7 +31,8 @@ class DatabaseUnavailableMiddleware:
         message = _("数据库连接中断，本次操作未保存，请稍后重新提交。")
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": f"{message} / database unavailable, nothing was saved"}, status=503
+                error_body("database_unavailable", f"{message} / database unavailable, nothing was saved"),
+                status=503,
             )
         # Standalone page: base.html's navigation would query the database that just failed.
         return HttpResponse(render_to_string("503.html", {"message": message}), status=503)

@@ -1,5 +1,5 @@
 """Request bodies the API accepts: JSON no larger than API_MAX_BODY_BYTES and nested no deeper than
-API_MAX_JSON_DEPTH, so a hostile body is a 400/413 in the API's error shape ({"detail", "code"}) instead of
+API_MAX_JSON_DEPTH, so a hostile body is a 400/413 in the API's error shape ({"code", "detail"}) instead of
 a RecursionError (500) in the decoder or Django's HTML page for an oversized body."""
 
 import json
@@ -23,13 +23,11 @@ class PayloadTooLarge(APIException):
     default_code = "payload_too_large"
 
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            {"detail": _("请求体超过 %(limit)s 字节的上限。") % {"limit": limit}, "code": self.default_code}
-        )
+        super().__init__(_("请求体超过 %(limit)s 字节的上限。") % {"limit": limit})
 
 
 def parse_error(detail: str, code: str) -> ParseError:
-    return ParseError({"detail": detail, "code": code})
+    return ParseError(detail, code=code)
 
 
 def json_depth(text: str, limit: int) -> int:

@@ -246,8 +246,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        # Every operation that takes a body documents the parser's 400 and 413 (zhongxin.parsers).
-        "zhongxin.schema.body_error_responses",
+        # The one error shape as one component, referenced by every operation's 4xx responses.
+        "zhongxin.schema.error_responses",
     ],
 }
 

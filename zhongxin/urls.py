@@ -30,3 +30,5 @@ urlpatterns = [
     path("mediation/", include("mediation.urls")),
     path("analytics/", include("analytics.urls")),
 ]
+
+handler404 = views.not_found

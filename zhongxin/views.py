@@ -6,8 +6,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
+from rest_framework.exceptions import NotFound
 
 from zhongxin.celery import app as celery_app
+from zhongxin.errors import error_body
 from zhongxin.navigation import first_page_for
 
 
@@ -42,3 +45,10 @@ def _check_broker() -> str:
     except Exception as error:
         return f"error: {type(error).__name__}"
     return "ok"
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a path under /api/ that names no operation answers in the API's error shape."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(NotFound.default_code, NotFound.default_detail), status=404)
+    return page_not_found(request, exception)

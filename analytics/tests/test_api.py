@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from analytics.tests.conftest import NANGUAN, NANLING
 from analytics.tests.factories import WarningThresholdFactory
+from tests.errors import error_fields
 from tests.roles import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -83,13 +84,13 @@ def test_bad_parameters_are_400_naming_the_field(supervisor, params, field):
     response = client_for(supervisor).get("/api/v1/analytics/summary", params)
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in error_fields(response.json())
 
 
 def test_bad_months_is_400(supervisor):
     response = client_for(supervisor).get("/api/v1/analytics/trend", {"months": "99"})
 
-    assert response.status_code == 400 and "months" in response.json()
+    assert response.status_code == 400 and "months" in error_fields(response.json())
 
 
 def test_endpoints_are_in_the_schema(supervisor):

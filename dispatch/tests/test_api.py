@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from dispatch import transitions
 from dispatch.models import CaseEvent
+from tests.errors import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,10 @@ def test_outside_the_jurisdiction_is_404(case, outsider):
 
 def test_bad_input_is_400_naming_the_field(case, supervisor):
     response = client_for(supervisor).post(url(case, "triage"), {"color": "purple"}, format="json")
-    assert response.status_code == 400 and "color" in response.json()
+    assert response.status_code == 400 and "color" in error_fields(response.json())
     response = client_for(supervisor).post(url(case, "triage"), {"color": "red"}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "override_needs_reason"
-    assert "reason" in response.json()
+    assert response.json()["field"] == "reason"
 
 
 def test_illegal_and_stale_actions_are_409(case, supervisor):

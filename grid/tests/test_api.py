@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.errors import error_fields
 from tests.roles import make_staff
 
 
@@ -47,7 +48,7 @@ def test_bad_parent_code_is_400_with_json(api):
     response = api.get("/api/v1/regions/", {"parent": "abc"})
 
     assert response.status_code == 400
-    assert "parent" in response.json()
+    assert error_fields(response.json()) == {"parent"}
 
 
 def test_centers_and_departments_are_scoped(api):
@@ -79,3 +80,11 @@ def test_openapi_schema_and_self_hosted_docs(api):
     assert schema.status_code == 200 and "/api/v1/regions/" in schema.json()["paths"]
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_the_schema_says_ancestors_is_the_plain_list_it_answers(api):
+    schema = api.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/regions/{code}/ancestors/"]["get"]
+
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert [parameter["name"] for parameter in operation["parameters"]] == ["code"]

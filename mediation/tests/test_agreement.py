@@ -107,7 +107,7 @@ def test_judicial_confirmation_needs_a_final_agreement(record, mediator):
     agreement = agreement_generate(record=record, actor=mediator, terms="一、赔偿。")
 
     with pytest.raises(MediationError):
-        agreement_confirmation_request(agreement=agreement, court="长春市南关区人民法院")
+        agreement_confirmation_request(agreement=agreement, actor=mediator, court="长春市南关区人民法院")
 
 
 def test_judicial_confirmation_request_and_result(record, mediator):
@@ -115,8 +115,10 @@ def test_judicial_confirmation_request_and_result(record, mediator):
     agreement = agreement_generate(record=record, actor=mediator, terms="一、赔偿。")
     agreement_finalise(agreement=agreement, actor=mediator)
     # when
-    agreement_confirmation_request(agreement=agreement, court="长春市南关区人民法院")
-    agreement_confirmation_record(agreement=agreement, confirmed=True, reference="（2026）吉0102民特123号")
+    agreement_confirmation_request(agreement=agreement, actor=mediator, court="长春市南关区人民法院")
+    agreement_confirmation_record(
+        agreement=agreement, actor=mediator, confirmed=True, reference="（2026）吉0102民特123号"
+    )
     # then
     agreement.refresh_from_db()
     assert agreement.confirmation == JudicialConfirmation.CONFIRMED
@@ -129,4 +131,4 @@ def test_confirmation_result_without_request_is_refused(record, mediator):
     agreement_finalise(agreement=agreement, actor=mediator)
 
     with pytest.raises(MediationError):
-        agreement_confirmation_record(agreement=agreement, confirmed=False, reference="")
+        agreement_confirmation_record(agreement=agreement, actor=mediator, confirmed=False, reference="")

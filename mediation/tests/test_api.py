@@ -8,6 +8,7 @@ from mediation.models import MediationSession, SupervisionNotice
 from mediation.notices import notice_issue
 from mediation.services import agreement_generate, mediation_start
 from mediation.tests.factories import CaseFactory
+from tests.errors import error_fields
 from tests.roles import NANLING
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_queue_happy_and_counts(api, mediator):
 def test_queue_bad_order_is_400_naming_the_field(api, mediator):
     response = _as(api, mediator).get("/api/v1/mediation/queues/mine/", {"order": "nonsense"})
 
-    assert response.status_code == 400 and "order" in response.json()
+    assert response.status_code == 400 and "order" in error_fields(response.json())
 
 
 def test_queue_unknown_is_404_and_clerk_is_403(api, mediator, clerk):
@@ -73,7 +74,7 @@ def test_session_bad_input_403_and_404(api, mediator, record, supervisor, outsid
     forbidden = _as(api, supervisor).post(url, _session_body(), format="json")
     outside = _as(api, outsider).post(url, _session_body(), format="json")
 
-    assert bad.status_code == 400 and "held_at" in bad.json()
+    assert bad.status_code == 400 and "held_at" in error_fields(bad.json())
     assert forbidden.status_code == 403 and outside.status_code == 404
     assert not MediationSession.objects.exists()
 
@@ -103,7 +104,7 @@ def test_agreement_edit_empty_terms_is_400(api, mediator, record):
         f"/api/v1/mediation/agreements/{agreement.pk}/", {"facts": "x", "terms": ""}, format="json"
     )
 
-    assert response.status_code == 400 and "terms" in response.json()
+    assert response.status_code == 400 and "terms" in error_fields(response.json())
 
 
 def test_agreement_outside_is_404(api, mediator, record, outsider):
@@ -135,8 +136,8 @@ def test_close_without_outcome_is_400_and_bad_method_is_400(api, mediator, recor
     no_outcome = api.post(url, body, format="json")
     bad_method = api.post(url, {**body, "method": "pigeon"}, format="json")
 
-    assert no_outcome.status_code == 400 and "outcome" in no_outcome.json()
-    assert bad_method.status_code == 400 and "method" in bad_method.json()
+    assert no_outcome.status_code == 400 and "outcome" in error_fields(no_outcome.json())
+    assert bad_method.status_code == 400 and "method" in error_fields(bad_method.json())
 
 
 def test_follow_up_before_close_is_409(api, mediator, record):
@@ -185,9 +186,9 @@ def test_issue_notice_happy_403_and_400(api, supervisor, mediator, org):
     forbidden = _as(api, mediator).post("/api/v1/mediation/notices/", _notice_body(org), format="json")
 
     assert created.status_code == 201 and created.json()["number"].startswith("南关综治督〔")
-    assert bad.status_code == 400 and "reply_days" in bad.json()
-    assert unknown_case.status_code == 400 and "cases" in unknown_case.json()
-    assert outside.status_code == 400 and "recipient_center" in outside.json()
+    assert bad.status_code == 400 and "reply_days" in error_fields(bad.json())
+    assert unknown_case.status_code == 400 and "cases" in error_fields(unknown_case.json())
+    assert outside.status_code == 400 and "recipient_center" in error_fields(outside.json())
     assert forbidden.status_code == 403
     assert SupervisionNotice.objects.count() == 1
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from dispatch import transitions
 from mediation.models import FollowUp
 from mediation.tests.factories import CaseFactory
+from tests.errors import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_a_bad_follow_up_is_a_400_naming_the_fields(closed, mediator, route, bod
     response = post(mediator, route.format(closed.number), body)
     # then nothing is recorded and the case stays closed
     assert response.status_code == 400
-    assert set(response.json()) == fields
+    assert error_fields(response.json()) == fields
     assert not FollowUp.objects.exists()
     closed.refresh_from_db()
     assert closed.status == "closed"

@@ -208,7 +208,7 @@ def test_follow_up_counts_in_the_analysis_of_its_month(mediator):
 
 
 @pytest.mark.django_db
-def test_satisfied_follow_up_finishes_the_case(mediator):
+def test_satisfied_follow_up_finishes_the_case(mediator, supervisor):
     case = _closed(mediator)
 
     follow_up = _follow_up(case, mediator, Satisfaction.SATISFIED)
@@ -216,7 +216,7 @@ def test_satisfied_follow_up_finishes_the_case(mediator):
     assert Case.objects.get(pk=case.pk).status == "followed_up"
     assert not follow_up.needs_review
     with pytest.raises(MediationError):
-        follow_up_reopen(follow_up=follow_up, actor=mediator)
+        follow_up_reopen(follow_up=follow_up, actor=supervisor)
 
 
 @pytest.mark.django_db

@@ -39,7 +39,7 @@ def test_start_records_kind_committee_and_co_mediators(mediator):
 
 
 def test_start_is_refused_unless_the_case_is_being_handled(mediator):
-    case = CaseFactory(status="triaged")
+    case = CaseFactory(status="triaged", assignee=mediator)
 
     with pytest.raises(MediationError) as refused:
         mediation_start(case=case, actor=mediator, kind=MediationKind.PEOPLES, committee="调委会")
@@ -82,7 +82,7 @@ def test_no_session_after_an_outcome(mediator):
 
 def test_referral_in_from_court_and_result_reported_back(mediator):
     # given
-    case = CaseFactory(status="in_progress")
+    case = CaseFactory(status="in_progress", assignee=mediator)
     referral = referral_create(
         case=case,
         actor=mediator,
@@ -92,26 +92,30 @@ def test_referral_in_from_court_and_result_reported_back(mediator):
         reference="（2026）吉0102民诉前调1024号",
     )
     # when
-    referral_report_result(referral=referral, result="经诉前调解达成协议，已申请司法确认。")
+    referral_report_result(referral=referral, actor=mediator, result="经诉前调解达成协议，已申请司法确认。")
     # then
     referral.refresh_from_db()
     assert referral.result_reported_at is not None
     assert referral.reference == "（2026）吉0102民诉前调1024号"
     with pytest.raises(MediationError):
-        referral_report_result(referral=referral, result="再次反馈")
+        referral_report_result(referral=referral, actor=mediator, result="再次反馈")
 
 
 def test_referral_needs_the_other_body(mediator):
     with pytest.raises(MediationError) as refused:
         referral_create(
-            case=CaseFactory(), actor=mediator, direction="out", channel=ReferralChannel.POLICE, body=" "
+            case=CaseFactory(assignee=mediator),
+            actor=mediator,
+            direction="out",
+            channel=ReferralChannel.POLICE,
+            body=" ",
         )
 
     assert refused.value.field == "body"
 
 
 def test_relief_measure_on_a_case(mediator):
-    case = CaseFactory(status="in_progress")
+    case = CaseFactory(status="in_progress", assignee=mediator)
 
     relief_add(
         case=case,
@@ -128,7 +132,7 @@ def test_relief_measure_on_a_case(mediator):
 def test_relief_amount_cannot_be_negative(mediator):
     with pytest.raises(MediationError) as refused:
         relief_add(
-            case=CaseFactory(),
+            case=CaseFactory(assignee=mediator),
             actor=mediator,
             kind=ReliefKind.CIVIL_AFFAIRS,
             provider="民政办",

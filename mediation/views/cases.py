@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dispatch.exceptions import InvalidTransition, TransitionForbidden
+from dispatch.permissions import DispatchPermission
 from dispatch.transitions import case_claim, steps_available
 from grid.selectors import department_list_for_user, region_list_for_user, staff_profile_get
 from intake.choices import WORKING_STATUSES, CaseStatus
@@ -161,20 +162,11 @@ def action(request: HttpRequest, number: str, name: str) -> HttpResponse:
     if handler is None:
         raise Http404
     permission, run = handler
-    require_perm(request, permission)
     case = case_get_for_user(user=request.user, number=number)
-    if permission == MEDIATE:
-        _require_case_mediator(case, request.user)
+    # The service's own guard, asked before any form is read: someone else's case is a 403, not a form error.
+    run_service(request, lambda: services.mediation_authorize(case, request.user, permission=permission))
     run(request, case)
     return redirect(reverse("mediation:workspace", kwargs={"number": case.number}) + f"#{name}")
-
-
-def _require_case_mediator(case, user) -> None:
-    # Checked before any form is read: someone else's case is a 403, not a form error.
-    try:
-        services.mediator_require(case, user)
-    except TransitionForbidden:
-        raise PermissionDenied from None
 
 
 def _form_or_message(request: HttpRequest, form) -> bool:
@@ -275,7 +267,7 @@ def _confirmation_request(request, case) -> None:
     run_service(
         request,
         lambda: services.agreement_confirmation_request(
-            agreement=_agreement(case, request), court=request.POST.get("court", "")
+            agreement=_agreement(case, request), actor=request.user, court=request.POST.get("court", "")
         ),
         _("已登记司法确认申请。"),
     )
@@ -286,6 +278,7 @@ def _confirmation_result(request, case) -> None:
         request,
         lambda: services.agreement_confirmation_record(
             agreement=_agreement(case, request),
+            actor=request.user,
             confirmed=request.POST.get("confirmed") == "1",
             reference=request.POST.get("reference", ""),
         ),
@@ -357,7 +350,9 @@ def _referral_result(request, case) -> None:
             raise Http404
         run_service(
             request,
-            lambda: services.referral_report_result(referral=referral, result=form.cleaned_data["result"]),
+            lambda: services.referral_report_result(
+                referral=referral, actor=request.user, result=form.cleaned_data["result"]
+            ),
             _("办理结果已反馈。"),
         )
 
@@ -373,6 +368,7 @@ def _relief(request, case) -> None:
 
 
 MEDIATE = MediationPermission.MEDIATE
+# Each action and the permission its service checks (mediation_authorize), asked first.
 ACTIONS = {
     "start": (MEDIATE, _start),
     "session": (MEDIATE, _session),
@@ -384,7 +380,7 @@ ACTIONS = {
     "conclude": (MEDIATE, _conclude),
     "close": (MEDIATE, _close),
     "follow_up": (MediationPermission.FOLLOW_UP, _follow_up),
-    "follow_up_reopen": ("dispatch.review_case", _follow_up_reopen),
+    "follow_up_reopen": (DispatchPermission.REVIEW, _follow_up_reopen),
     "referral": (MEDIATE, _referral),
     "referral_result": (MEDIATE, _referral_result),
     "relief": (MEDIATE, _relief),
