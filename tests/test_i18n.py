@@ -793,7 +793,7 @@ def test_scripts_hold_no_user_facing_chinese():
 FULL_WIDTH_PUNCTUATION = re.compile(r"[\u3001-\u303f\uff00-\uffef]")
 
 
-def test_the_receipt_and_todays_list_in_english_use_english_punctuation(
+def test_the_receipt_todays_list_and_case_page_in_english_use_english_punctuation(
     client, clerk, cases_with_english_data
 ):
     registered, _handled = cases_with_english_data
@@ -802,7 +802,12 @@ def test_the_receipt_and_todays_list_in_english_use_english_punctuation(
     data = chinese_data()
 
     found = {}
-    for path in (f"/intake/cases/{registered.number}/receipt/", "/intake/today/"):
+    paths = (
+        f"/intake/cases/{registered.number}/receipt/",
+        "/intake/today/",
+        f"/dispatch/cases/{registered.number}/",
+    )
+    for path in paths:
         html = page(client, path)
         for text in data:
             html = html.replace(text, " ")
