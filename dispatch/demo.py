@@ -3,9 +3,10 @@ a good share of intake's demo cases along (triaged, assigned, signed, closed, es
 sweep record the clocks that have already run out. The cases whose stage is "followed_up" are closed here
 and followed up by mediation's demo (a follow-up is a mediation FollowUp row: `follow_up_pending`).
 
-Idempotent: which step a case reaches is fixed by its number, and only untouched cases (version 0) move,
-so a second run changes nothing."""
+Idempotent: which step a case reaches is fixed by its number and its age, and only untouched cases
+(version 0) move, so a second run changes nothing."""
 
+import datetime as dt
 import logging
 import zlib
 
@@ -19,13 +20,15 @@ from dispatch import transitions
 from dispatch.choices import (
     CaseStatus,
     DeadlineKind,
+    DeadlineState,
     DeadlineUnit,
+    EventType,
     HandlingOutcome,
     ReportBackMethod,
     TriageColor,
 )
 from dispatch.exceptions import DispatchError
-from dispatch.models import CategoryDepartment, DeadlinePolicy
+from dispatch.models import CaseEvent, CategoryDepartment, Deadline, DeadlinePolicy
 from dispatch.permissions import DispatchPermission
 from dispatch.routing import route_propose
 from dispatch.services import center_supervisors
@@ -58,6 +61,19 @@ CATEGORY_DEPARTMENTS = {
 # How far a case goes, by a stable hash of its number: 3 of 10 stay registered for the triage board.
 STAGES = ["registered", "registered", "registered", "triaged", "assigned", "in_progress", "in_progress",
           "closed", "followed_up", "escalated"]  # fmt: skip
+# A center handles what it receives within days: a case received longer ago than STILL_OPEN_FOR is
+# closed by now (or went up a tier), and followed up once older than FOLLOWED_UP_AFTER (10 working days
+# after closing). Only recent cases are still open, so the overdue list shows a center's few late cases.
+STILL_OPEN_FOR, FOLLOWED_UP_AFTER = dt.timedelta(days=7), dt.timedelta(days=16)
+# Where the steps of an older case fall after its receipt: the demo takes them today, and places them
+# in the days a center would have taken them, so its clocks were met on time.
+STEP_OFFSETS = {
+    EventType.TRIAGED: dt.timedelta(minutes=15),
+    EventType.ASSIGNED: dt.timedelta(minutes=40),
+    EventType.SIGNED: dt.timedelta(hours=2),
+    EventType.RESOLVED: dt.timedelta(days=2),
+    EventType.CLOSED: dt.timedelta(days=2, hours=3),
+}
 
 
 def load_demo() -> str:
@@ -91,7 +107,11 @@ def _configure() -> None:
 
 
 def _stage(case: Case) -> str:
-    return STAGES[zlib.crc32(case.number.encode()) % len(STAGES)]
+    stage = STAGES[zlib.crc32(case.number.encode()) % len(STAGES)]
+    age = timezone.now() - case.received_at
+    if stage == "escalated" or age < STILL_OPEN_FOR:
+        return stage
+    return "closed" if age < FOLLOWED_UP_AFTER else "followed_up"
 
 
 def follow_up_pending() -> list[Case]:
@@ -146,8 +166,22 @@ def _advance(case: Case) -> bool:
             payload={"next_step": "", "note": "经调解双方达成一致，当场履行"},
         )
         report_back = ReportBack(ReportBackMethod.PHONE, timezone.now(), "已电话告知申请人办理结果")
-        transitions.case_close(case, actor=handler, report_back=report_back.payload())
+        case = transitions.case_close(case, actor=handler, report_back=report_back.payload())
+        _place_steps_after_receipt(case)
     return True
+
+
+def _place_steps_after_receipt(case: Case) -> None:
+    """Moves the steps the demo just took to the days after the case's receipt (STEP_OFFSETS, never later
+    than now), and the respond, classify and close clocks they met with them."""
+    now, times = timezone.now(), {}
+    for type_, offset in STEP_OFFSETS.items():
+        times[type_] = min(case.received_at + offset, now)
+        # Events are never changed once written; the demo is writing the history it plays.
+        CaseEvent.objects.filter(case=case, type=type_).update(at=times[type_])
+    met = Deadline.objects.filter(case=case, state=DeadlineState.MET)
+    met.filter(kind__in=(DeadlineKind.RESPOND, DeadlineKind.CLASSIFY)).update(met_at=times[EventType.TRIAGED])
+    met.filter(kind=DeadlineKind.CLOSE).update(met_at=times[EventType.CLOSED])
 
 
 def _handler(case: Case, supervisor: AbstractBaseUser) -> AbstractBaseUser | None:

@@ -32,6 +32,8 @@ def case_visibility_q(*, user: User, prefix: str = "") -> Q:
     )
     if not user.is_authenticated or user.is_superuser:
         return scope
+    # The person a case is handed to works on it wherever it lies (dispatch.guards.authorize lets them).
+    scope |= Q(**{f"{prefix}assignee": user})
     # An explicit grant reaches beyond the subtree: one indexed subquery on guardian's grant table.
     granted = UserObjectPermission.objects.filter(
         user=user,
@@ -45,7 +47,8 @@ def case_visibility_q(*, user: User, prefix: str = "") -> Q:
 
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
-    """Cases whose place of occurrence or handling tier lies in the user's subtree, or granted to them."""
+    """Cases whose place of occurrence or handling tier lies in the user's subtree, handed to them, or
+    granted to them."""
     if not user.is_authenticated:
         return Case.objects.none()
     return Case.objects.filter(case_visibility_q(user=user))
