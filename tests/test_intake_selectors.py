@@ -44,6 +44,17 @@ def test_a_case_handled_in_the_subtree_is_seen_there(clerk, township_clerk, org,
     assert case_get_for_user(user=township_clerk, number=case.number) == case
 
 
+def test_the_person_a_case_is_handed_to_sees_it_outside_their_subtree(clerk, mediator, center):
+    # given a county case in 自强街道 handed to the 南岭 township's mediator, and one not handed to them
+    handed = register(actor=clerk, center=center, region=ZIQIANG)
+    other = register(actor=clerk, center=center, region=ZIQIANG)
+    Case.objects.filter(pk=handed.pk).update(assignee=mediator)
+
+    assert set(case_list_for_user(user=mediator)) == {handed}
+    with pytest.raises(Http404):
+        case_get_for_user(user=mediator, number=other.number)
+
+
 def test_anonymous_users_see_nothing(clerk, center):
     from django.contrib.auth.models import AnonymousUser
 
