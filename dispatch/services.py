@@ -39,15 +39,21 @@ def notify(
 
 
 def notify_all(
-    users: Iterable[AbstractBaseUser], kind: str, case: Case | None = None, payload: dict | None = None
+    users: Iterable[AbstractBaseUser],
+    kind: str,
+    case: Case | None = None,
+    payload: dict | None = None,
+    *,
+    actor: AbstractBaseUser | None = None,
 ) -> int:
-    """One message per distinct user; returns how many were sent."""
-    seen: set[int] = set()
+    """One message per distinct user, except the `actor` whose step it reports (nobody is told what they
+    did themselves); returns how many were sent."""
+    seen: set[int] = {actor.pk} if actor is not None else set()
     for user in users:
         if user.pk not in seen:
             seen.add(user.pk)
             notify(user, kind, case=case, payload=payload)
-    return len(seen)
+    return len(seen) - (actor is not None)
 
 
 def notifications_mark_read(*, user: AbstractBaseUser, ids: list[int] | None = None) -> int:

@@ -359,6 +359,7 @@ def _ask_supervisors_to_review(follow_up: FollowUp) -> None:
         "follow_up_review",
         case=follow_up.case,
         payload=payload,
+        actor=follow_up.recorded_by,
     )
 
 

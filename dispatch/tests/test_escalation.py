@@ -39,9 +39,11 @@ def test_escalation_through_three_tiers(org, clerk):
     assert case_get_for_user(user=sups[HUAYANG], number=case.number) == case
     with pytest.raises(TransitionForbidden):
         transitions.case_escalate(case, actor=sups[NANGUAN], reason="再次提级")
-    # each lower center was told, and the higher one took it into its queue
-    assert Notification.objects.filter(recipient=sups[NANGUAN], kind="escalated_out").exists()
+    # the higher center took it into its queue and was told; the supervisors who escalated are not told
+    # what they did themselves
     assert Notification.objects.filter(recipient=sups[CHANGCHUN], kind="escalated_in").exists()
+    assert Notification.objects.filter(recipient=sups[NANGUAN], kind="escalated_in").exists()
+    assert not Notification.objects.filter(kind="escalated_out").exists()
     # the city handles it with its own close clock
     close = Deadline.objects.get(case=case, kind=DeadlineKind.CLOSE, state=DeadlineState.PENDING)
     assert close.case.handling_center == city

@@ -5,11 +5,12 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from dispatch import timers
+from dispatch import timers, transitions
 from dispatch.choices import DeadlineKind, DeadlineState
 from dispatch.models import Deadline, Notification
 from dispatch.selectors import notification_unread_count
 from dispatch.services import NotificationChannel, center_supervisors, notifications_mark_read, notify
+from dispatch.tests.factories import registered_case
 from tests.roles import NANLING
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,15 @@ def test_sweep_command(case, capsys):
     with time_machine.travel(timezone.now() + dt.timedelta(days=3)):
         call_command("sweep_deadlines")
     assert "breached 2" in capsys.readouterr().out
+
+
+def test_nobody_is_told_what_they_did_themselves(center, clerk, supervisor, org):
+    # given a supervisor who escalates a case of their own center, and one the deadline sweep escalates
+    own = registered_case(center=center, received_by=clerk)
+    swept = registered_case(center=center, received_by=clerk)
+    # when
+    transitions.case_escalate(own, actor=supervisor, reason="跨区县")
+    transitions.case_escalate(swept, actor=None, reason="超期自动提级", automatic=True)
+    # then only the step nobody in the county took tells the county
+    told = Notification.objects.filter(recipient=supervisor, kind="escalated_out")
+    assert list(told.values_list("case", flat=True)) == [swept.pk]

@@ -134,7 +134,7 @@ def _returned_handlers(returned: CaseEvent) -> tuple[Department | None, Abstract
 
 
 def _notify_assigned(case: Case, event: CaseEvent) -> None:
-    notify_all(case_responsible_users(case), NotificationKind.ASSIGNED, case=case)
+    notify_all(case_responsible_users(case), NotificationKind.ASSIGNED, case=case, actor=event.actor)
 
 
 def _copy_state(source: Case, target: Case) -> None:

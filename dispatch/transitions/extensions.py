@@ -15,7 +15,7 @@ from dispatch.choices import (
 from dispatch.exceptions import InvalidTransition, TransitionInputError
 from dispatch.models import OPEN_DEADLINE_STATES, CaseEvent, Deadline, ExtensionRequest
 from dispatch.permissions import DispatchPermission
-from dispatch.services import center_supervisors, notify, notify_all
+from dispatch.services import center_supervisors, notify_all
 from dispatch.transitions.core import (
     Actor,
     _transition,
@@ -66,6 +66,7 @@ def case_request_extension(
             NotificationKind.EXTENSION_REQUESTED,
             case=locked,
             payload={"extension": payloads["extension"]},
+            actor=event.actor,
         )
 
     payloads: dict = {}
@@ -121,8 +122,13 @@ def extension_decide(
         return []
 
     def after(locked: Case, event: CaseEvent) -> None:
-        notify(
-            extension.requested_by, NotificationKind.EXTENSION_DECIDED, case=locked, payload=dict(payloads)
+        requester = [extension.requested_by]
+        notify_all(
+            requester,
+            NotificationKind.EXTENSION_DECIDED,
+            case=locked,
+            payload=dict(payloads),
+            actor=event.actor,
         )
 
     payloads: dict = {}

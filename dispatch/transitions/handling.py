@@ -146,7 +146,10 @@ def case_return(case: Case, *, actor: Actor, reason: str, expected_version: int 
         apply=apply,
         expected_version=expected_version,
         after=lambda locked, event: notify_all(
-            center_supervisors(locked.handling_center), NotificationKind.RETURNED, case=locked
+            center_supervisors(locked.handling_center),
+            NotificationKind.RETURNED,
+            case=locked,
+            actor=event.actor,
         ),
     )
 
@@ -276,7 +279,7 @@ def case_send_back(case: Case, *, actor: Actor, reason: str, expected_version: i
         return []
 
     def after(locked: Case, event: CaseEvent) -> None:
-        notify_all(case_responsible_users(locked), NotificationKind.SENT_BACK, case=locked)
+        notify_all(case_responsible_users(locked), NotificationKind.SENT_BACK, case=locked, actor=event.actor)
 
     return _transition(
         case,

@@ -74,8 +74,10 @@ def case_escalate(
             event=event,
             at=event.at,
         )
-        notify_all(center_supervisors(locked.handling_center), NotificationKind.ESCALATED_IN, case=locked)
-        notify_all(center_supervisors(moved["from_center"]), NotificationKind.ESCALATED_OUT, case=locked)
+        taken_in = center_supervisors(locked.handling_center)
+        notify_all(taken_in, NotificationKind.ESCALATED_IN, case=locked, actor=event.actor)
+        given_up = center_supervisors(moved["from_center"])
+        notify_all(given_up, NotificationKind.ESCALATED_OUT, case=locked, actor=event.actor)
 
     payloads: dict = {}
     return _transition(
@@ -105,7 +107,8 @@ def case_hand_down(
         return _move_to_center(locked, to_center, payloads)
 
     def after(locked: Case, event: CaseEvent) -> None:
-        notify_all(center_supervisors(locked.handling_center), NotificationKind.HANDED_DOWN_IN, case=locked)
+        supervisors = center_supervisors(locked.handling_center)
+        notify_all(supervisors, NotificationKind.HANDED_DOWN_IN, case=locked, actor=event.actor)
 
     payloads: dict = {}
     return _transition(
