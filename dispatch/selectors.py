@@ -1,6 +1,8 @@
 """Reads for the lifecycle, with jurisdiction applied inside: a user sees a case when its region or its
 handling region lies in their subtree (so the lower center keeps seeing a case it escalated)."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
@@ -106,6 +108,28 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user).select_related("case")
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    """One case's messages of one kind (消息按案件和类型归并): the newest, how many, which are unread."""
+
+    latest: Notification
+    count: int
+    unread_ids: list[int]
+
+
+def notification_groups(*, user: User, limit: int = 100, scan: int = 500) -> list[NotificationGroup]:
+    """The inbox: the user's newest `scan` messages merged per case and kind, newest group first; a
+    message without a case stands alone."""
+    groups: dict[tuple, list[Notification]] = {}
+    for message in notification_list(user=user)[:scan]:
+        key = (message.case_id, message.kind) if message.case_id else (None, message.kind, message.pk)
+        groups.setdefault(key, []).append(message)
+    return [
+        NotificationGroup(items[0], len(items), [m.pk for m in items if m.read_at is None])
+        for items in list(groups.values())[:limit]
+    ]
 
 
 def notification_unread_count(*, user: User) -> int:

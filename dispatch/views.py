@@ -269,7 +269,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已标为已读。"))
         return redirect("dispatch:inbox")
     context = {
-        "notifications": selectors.notification_list(user=request.user)[:100],
+        "groups": selectors.notification_groups(user=request.user),
         "unread": selectors.notification_unread_count(user=request.user),
     }
     return render(request, "dispatch/inbox.html", context)

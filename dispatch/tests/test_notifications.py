@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from dispatch import timers, transitions
@@ -90,3 +91,22 @@ def test_nobody_is_told_what_they_did_themselves(center, clerk, supervisor, org)
     # then only the step nobody in the county took tells the county
     told = Notification.objects.filter(recipient=supervisor, kind="escalated_out")
     assert list(told.values_list("case", flat=True)) == [swept.pk]
+
+
+def test_the_inbox_merges_one_cases_messages_of_one_kind(client, center, clerk, supervisor):
+    # given three urges about one case and one about another
+    first = registered_case(center=center, received_by=clerk)
+    second = registered_case(center=center, received_by=clerk)
+    urges = [notify(supervisor, "urge", case=first) for _ in range(3)]
+    notify(supervisor, "urge", case=second)
+    client.force_login(supervisor)
+    # when the inbox is read
+    page = client.get(reverse("dispatch:inbox"))
+    # then it shows one row per case, the first counting its three
+    groups = page.context["groups"]
+    assert [(g.latest.case, g.count) for g in groups] == [(second, 1), (first, 3)]
+    assert "3 条" in page.content.decode()
+    # and marking that row read marks all three
+    client.post(reverse("dispatch:inbox"), {"ids": groups[1].unread_ids})
+    assert not Notification.objects.filter(pk__in=[u.pk for u in urges], read_at__isnull=True).exists()
+    assert Notification.objects.filter(case=second, read_at__isnull=True).count() == 1
