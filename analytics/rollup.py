@@ -94,15 +94,17 @@ def fact_closing_refresh(fact: CaseFact, close: Deadline | None) -> None:
 def fact_overdue_refresh(fact: CaseFact, now: dt.datetime) -> None:
     """Overdue = open with its close clock past due; a step after the due time marks it itself (keeping
     the sweep's watermark true), and an approved extension or a pause clears it."""
-    fact.is_overdue = fact.is_open and fact.close_due_at is not None and fact.close_due_at < now
+    fact.is_overdue = _past_close_due(fact, now)
+
+
+def _past_close_due(fact: CaseFact, now: dt.datetime) -> bool:
+    return fact.is_open and fact.close_due_at is not None and fact.close_due_at < now
 
 
 def fact_overdue_keep(fact: CaseFact, now: dt.datetime) -> None:
     """The rebuild keeps what the sweep and the steps marked (the dashboards add what is due since the
     sweep's watermark) and clears only a mark the clocks no longer support; `_REFOLD_SQL` mirrors it."""
-    fact.is_overdue = (
-        fact.is_overdue and fact.is_open and fact.close_due_at is not None and fact.close_due_at < now
-    )
+    fact.is_overdue = fact.is_overdue and _past_close_due(fact, now)
 
 
 def fact_new(case: Case) -> CaseFact:

@@ -365,7 +365,7 @@ def case_list_for_dashboard(
         raise Http404
     if dimension == OVERDUE:
         in_subtree = Case.objects.filter(subtree_q(region, field="region"))
-        overdue = in_subtree.filter(pk__in=overdue_clocks(in_subtree).values("case_id"))
+        overdue = Case.objects.filter(pk__in=overdue_clocks(in_subtree).values("case_id"))
         return overdue.select_related("category", "region", "assigned_department").order_by("received_at")
     first, end = _period_bounds(period)
     cases = Case.objects.filter(

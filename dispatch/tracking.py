@@ -70,7 +70,8 @@ def progress_lookup(*, request: HttpRequest, number: str, phone: str) -> Progres
 
 def _over(request: HttpRequest, group: str, per_hour: int, key, *, increment: bool) -> bool:
     """Counts this attempt in `group` (when `increment`) and says whether the hour's allowance is used
-    up; a miss counter is only read here, so its allowance means "this many misses, then locked"."""
+    up. A miss counter is read before a lookup and counted after a miss, so its allowance means "this
+    many misses, then locked"."""
     usage = get_usage(request, group=group, key=key, rate=f"{per_hour}/h", increment=increment)
     return usage["count"] > usage["limit"] if increment else usage["count"] >= usage["limit"]
 
@@ -94,9 +95,8 @@ def _refused(request: HttpRequest, number: str) -> bool:
 
 
 def _count_miss(request: HttpRequest, number: str) -> None:
-    get_usage(request, group="track-miss-ip", key=_address, rate=f"{MISSES_PER_ADDRESS}/h", increment=True)
-    rate = f"{MISSES_PER_NUMBER}/h"
-    get_usage(request, group="track-miss-number", key=_by_number(number), rate=rate, increment=True)
+    _over(request, "track-miss-ip", MISSES_PER_ADDRESS, _address, increment=True)
+    _over(request, "track-miss-number", MISSES_PER_NUMBER, _by_number(number), increment=True)
 
 
 def _matching_case(number: str, phone: str) -> Case | None:

@@ -62,7 +62,7 @@ def triage(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _("请选择分级"))
         return redirect("dispatch:triage_board")
     data = form.cleaned_data
-    _run(request, lambda: transitions.case_triage(
+    run_service(request, lambda: transitions.case_triage(
         case, actor=request.user, color=data["color"], reason=data["reason"], expected_version=data["version"]
     ), _("已分级：%(number)s") % {"number": number})  # fmt: skip
     return redirect("dispatch:triage_board")
@@ -79,7 +79,7 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
         form = AssignForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            done = _run(request, lambda: transitions.case_assign(
+            done = run_service(request, lambda: transitions.case_assign(
                 case, actor=request.user, department=data["department"], assignee=data["assignee"],
                 reason=data["reason"], expected_version=data["version"],
             ), _("已交办：%(number)s") % {"number": number})  # fmt: skip
@@ -105,7 +105,7 @@ def escalate(request: HttpRequest, number: str) -> HttpResponse:
     form = ReasonForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _run(request, lambda: transitions.case_escalate(
+        done = run_service(request, lambda: transitions.case_escalate(
             case, actor=request.user, reason=data["reason"], expected_version=data["version"]
         ), _("已提级至上级综治中心"))  # fmt: skip
         if done:
@@ -122,7 +122,7 @@ def hand_down(request: HttpRequest, number: str) -> HttpResponse:
     form = HandDownForm(_posted(request, case), case=case)
     if form.is_valid():
         data = form.cleaned_data
-        _run(request, lambda: transitions.case_hand_down(
+        run_service(request, lambda: transitions.case_hand_down(
             case, actor=request.user, to_center=data["to_center"], reason=data["reason"],
             expected_version=data["version"],
         ), _("已下沉交办至%(center)s") % {"center": data["to_center"].name})  # fmt: skip
@@ -139,7 +139,7 @@ def request_extension(request: HttpRequest, number: str) -> HttpResponse:
     form = ExtensionForm(_posted(request, case))
     if form.is_valid():
         data = form.cleaned_data
-        _run(request, lambda: transitions.case_request_extension(
+        run_service(request, lambda: transitions.case_request_extension(
             case, actor=request.user, reason=data["reason"], extra_days=data["extra_days"],
             new_due_date=data["new_due_date"], expected_version=data["version"],
         ), _("已申请延期，待督办人员审批"))  # fmt: skip
@@ -153,8 +153,7 @@ def request_extension(request: HttpRequest, number: str) -> HttpResponse:
 def extensions(request: HttpRequest) -> HttpResponse:
     """待审批延期: the requests this supervisor decides, with where approval would put each clock."""
     pending = selectors.extension_pending_list(user=request.user)[:200]
-    rows = [{"request": r, "new_due": extended_due(r.deadline, r.extra_days)} for r in pending]
-    return render(request, "dispatch/extensions.html", {"rows": rows})
+    return render(request, "dispatch/extensions.html", {"rows": _with_new_due(pending)})
 
 
 @login_required
@@ -168,7 +167,7 @@ def decide_extension(request: HttpRequest, number: str, decision: str) -> HttpRe
     if form.is_valid():
         data, approve = form.cleaned_data, decision == "approve"
         done = _("已批准延期：%(number)s") if approve else _("已不予批准延期：%(number)s")
-        _run(request, lambda: transitions.case_decide_extension(
+        run_service(request, lambda: transitions.case_decide_extension(
             case, actor=request.user, approve=approve, note=data["note"], extension=data["extension"],
             expected_version=data["version"],
         ), done % {"number": number})  # fmt: skip
@@ -207,7 +206,9 @@ def step(request: HttpRequest, number: str, name: str) -> HttpResponse:
         return redirect("dispatch:case", number=number)
     version = int(posted) if posted is not None else case.version
     extra = {"reason": form.cleaned_data["reason"]} if form is not None else {}
-    _run(request, lambda: transition(case, actor=request.user, expected_version=version, **extra), str(done))
+    run_service(
+        request, lambda: transition(case, actor=request.user, expected_version=version, **extra), str(done)
+    )
     return redirect("dispatch:case", number=number)
 
 
@@ -219,7 +220,7 @@ def transfer(request: HttpRequest, number: str) -> HttpResponse:
     form = TransferForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        _run(request, lambda: transitions.case_transfer(
+        run_service(request, lambda: transitions.case_transfer(
             case, actor=request.user, to=data["to"], reason=data["reason"], expected_version=data["version"]
         ), _("已转办"))  # fmt: skip
     else:
@@ -245,10 +246,7 @@ def case_timeline(request: HttpRequest, number: str) -> HttpResponse:
         "extension_form": ExtensionForm(initial={"version": case.version}),
         "max_extension_days": transitions.EXTENSION_MAX_DAYS,
         "hand_down_form": HandDownForm(case=case, initial={"version": case.version}),
-        "pending_extensions": [
-            {"request": r, "new_due": extended_due(r.deadline, r.extra_days)}
-            for r in selectors.case_pending_extensions(case)
-        ],
+        "pending_extensions": _with_new_due(selectors.case_pending_extensions(case)),
     }
     return render(request, "dispatch/case.html", context)
 
@@ -283,9 +281,9 @@ def _posted(request: HttpRequest, case: Case) -> QueryDict:
     return data
 
 
-def _run(request: HttpRequest, action: Callable[[], Case], done: str) -> bool:
-    # A step this user may not take is the 403 page, not a stale page (zhongxin.pages).
-    return run_service(request, action, done)
+def _with_new_due(requests) -> list[dict]:
+    """Pending extension requests with where approval would put each clock (the function approval uses)."""
+    return [{"request": r, "new_due": extended_due(r.deadline, r.extra_days)} for r in requests]
 
 
 @require_http_methods(["GET", "POST"])

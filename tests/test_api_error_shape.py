@@ -4,21 +4,14 @@ services' DomainErrors. One test per kind of refusal, asserting the exact body."
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
 from dispatch.tests.factories import registered_case
+from tests.api import client_for
 from tests.roles import HUAYANG
 from tests.test_intake_api import URL, body
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
+from tests.api import client_for
+
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locale"
 PO_PATH = LOCALE / "en" / "LC_MESSAGES" / "django.po"
@@ -476,16 +478,8 @@ def registration_errors(client, language: str) -> list[str]:
     return strings_in(response.json())
 
 
-def api_client(user):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_intake_api_errors_in_english(clerk, center):
-    messages = registration_errors(api_client(clerk), "en")
+    messages = registration_errors(client_for(clerk), "en")
 
     assert_english(messages)
     assert "Unknown region code 999999999999" in messages
@@ -496,7 +490,7 @@ def test_intake_api_errors_in_english(clerk, center):
 
 
 def test_intake_api_errors_in_chinese(clerk, center):
-    messages = registration_errors(api_client(clerk), "zh-hans")
+    messages = registration_errors(client_for(clerk), "zh-hans")
 
     assert_chinese(messages)
     assert "区划代码 999999999999 不存在" in messages
@@ -539,10 +533,10 @@ def test_every_registration_check_speaks_the_active_language(clerk, center, lang
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_intake_api_refusals_in_each_language(clerk, mediator, center, language):
     check = assert_english if language == "en" else assert_chinese
-    bad_key = api_client(clerk).post(
+    bad_key = client_for(clerk).post(
         "/api/v1/cases/", {}, format="json", HTTP_IDEMPOTENCY_KEY="键", HTTP_ACCEPT_LANGUAGE=language
     )
-    forbidden = api_client(mediator).post("/api/v1/cases/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    forbidden = client_for(mediator).post("/api/v1/cases/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language)
 
     assert (bad_key.status_code, forbidden.status_code) == (400, 403)
     assert bad_key.json()["field"] == "Idempotency-Key"
@@ -552,7 +546,7 @@ def test_intake_api_refusals_in_each_language(clerk, mediator, center, language)
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_grid_analytics_and_mediation_api_errors_in_each_language(supervisor, org, language):
     check = assert_english if language == "en" else assert_chinese
-    client = api_client(supervisor)
+    client = client_for(supervisor)
     notice = {
         "kind": "supervision_letter",
         "title": "Urging",
@@ -588,7 +582,7 @@ def test_dispatch_api_refusal_in_english(clerk, supervisor, center):
 
     case = register(actor=clerk, center=center)
 
-    response = api_client(supervisor).post(
+    response = client_for(supervisor).post(
         f"/api/v1/cases/{case.number}/triage/", {"color": "red"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
 

@@ -1,20 +1,14 @@
 import pytest
-from rest_framework.test import APIClient
 
 from analytics.tests.conftest import NANGUAN, NANLING
 from analytics.tests.factories import WarningThresholdFactory
+from tests.api import client_for
 from tests.errors import error_fields
 from tests.roles import make_staff
 
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = ["summary", "by-category", "by-region", "trend", "warnings"]
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

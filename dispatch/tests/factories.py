@@ -1,11 +1,15 @@
 """Cases built straight through the ORM, so dispatch's tests do not depend on intake's services.
 `registered_case` also runs dispatch's registration hook, as intake.services.case_register does."""
 
+import datetime as dt
 import itertools
+from zoneinfo import ZoneInfo
 
 import factory
 from django.utils import timezone
 
+from dispatch.choices import DeadlineKind
+from dispatch.models import Deadline
 from dispatch.transitions import case_registered
 from grid.models import Center, Region
 from intake.models import Case, Category
@@ -48,3 +52,14 @@ def registered_case(*, center: Center, received_by, region: Region | None = None
     case = CaseFactory(center=center, received_by=received_by, **extra, **fields)
     case_registered(case)
     return case
+
+
+# The extension tests' calendar: a case received on the Monday before National Day 2025 has its 5 working
+# days end on the make-up workday Sunday 9-28, so an extension crosses the holiday.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY = dt.datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI)
+DUE = dt.datetime(2025, 9, 28, 10, 0, tzinfo=SHANGHAI)
+
+
+def close_due(case: Case) -> dt.datetime:
+    return Deadline.objects.get(case=case, kind=DeadlineKind.CLOSE).due_at

@@ -1,17 +1,11 @@
 import pytest
-from rest_framework.test import APIClient
 
 from dispatch import transitions
 from dispatch.models import CaseEvent
+from tests.api import client_for
 from tests.errors import error_fields
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def url(case, action: str) -> str:

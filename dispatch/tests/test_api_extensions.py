@@ -2,51 +2,22 @@
 下沉交办 (hand-down)."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from rest_framework.test import APIClient
 
 from dispatch import transitions
-from dispatch.choices import DeadlineKind, EventType
-from dispatch.models import CaseEvent, Deadline, ExtensionRequest
-from dispatch.tests.factories import registered_case
+from dispatch.choices import EventType
+from dispatch.models import CaseEvent, ExtensionRequest
+from dispatch.tests.factories import DUE, SHANGHAI, close_due, registered_case
+from tests.api import client_for
 from tests.errors import error_fields
 from tests.roles import HUAYANG, NANLING, ZIQIANG, make_staff
 
-pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = dt.datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI)
-DUE = dt.datetime(2025, 9, 28, 10, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def handled(center, clerk, regions, supervisor, handler):
-    case = registered_case(center=center, received_by=clerk, region=regions[HUAYANG])
-    case = transitions.case_triage(case, actor=supervisor, color="blue")
-    case = transitions.case_assign(case, actor=supervisor, assignee=handler)
-    return transitions.case_sign(case, actor=handler)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_national_day")]
 
 
 def url(case, action: str) -> str:
     return f"/api/v1/cases/{case.number}/{action}/"
-
-
-def close_due(case) -> dt.datetime:
-    return Deadline.objects.get(case=case, kind=DeadlineKind.CLOSE).due_at
 
 
 def test_request_then_approve_moves_the_clock_only_on_approval(handled, handler, supervisor):

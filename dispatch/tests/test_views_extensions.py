@@ -1,41 +1,17 @@
 """The pages of 延期 (the case page's form, the supervisor's 待审批延期 screen) and of 下沉交办."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from dispatch import transitions
-from dispatch.choices import DeadlineKind
-from dispatch.models import CaseEvent, Deadline, ExtensionRequest
-from dispatch.tests.factories import registered_case
-from tests.roles import HUAYANG, NANLING
+from dispatch.models import CaseEvent, ExtensionRequest
+from dispatch.tests.factories import DUE, SHANGHAI, close_due
+from tests.roles import NANLING
 from zhongxin.navigation import nav_for
 
-pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = dt.datetime(2025, 9, 22, 10, 0, tzinfo=SHANGHAI)
-DUE = dt.datetime(2025, 9, 28, 10, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def handled(center, clerk, regions, supervisor, handler):
-    case = registered_case(center=center, received_by=clerk, region=regions[HUAYANG])
-    case = transitions.case_triage(case, actor=supervisor, color="blue")
-    case = transitions.case_assign(case, actor=supervisor, assignee=handler)
-    return transitions.case_sign(case, actor=handler)
-
-
-def close_due(case) -> dt.datetime:
-    return Deadline.objects.get(case=case, kind=DeadlineKind.CLOSE).due_at
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_national_day")]
 
 
 def test_the_handler_requests_from_the_case_page(client, handled, handler):
